@@ -1,0 +1,156 @@
+package tensor
+
+import "fmt"
+
+// MakeSlice allocates the zero-valued flat slice for n elements of dt.
+func MakeSlice(dt DType, n int) (any, error) {
+	switch dt.Base() {
+	case Float:
+		return make([]float32, n), nil
+	case Double:
+		return make([]float64, n), nil
+	case Int32, Qint32:
+		return make([]int32, n), nil
+	case Uint8, Quint8:
+		return make([]uint8, n), nil
+	case Int16, Qint16:
+		return make([]int16, n), nil
+	case Int8, Qint8:
+		return make([]int8, n), nil
+	case String:
+		return make([]string, n), nil
+	case Complex64:
+		return make([]complex64, n), nil
+	case Complex128:
+		return make([]complex128, n), nil
+	case Int64:
+		return make([]int64, n), nil
+	case Bool:
+		return make([]bool, n), nil
+	case Uint16, Quint16, Half, BFloat16:
+		return make([]uint16, n), nil
+	case Uint32:
+		return make([]uint32, n), nil
+	case Uint64:
+		return make([]uint64, n), nil
+	case Resource, Variant:
+		return make([]any, n), nil
+	}
+	return nil, fmt.Errorf("tensor: unsupported dtype %s", dt)
+}
+
+// DTypeOf returns the data type whose Go slice type is that of values. Half,
+// BFloat16 and the quantized types share slice types with plain integers and
+// are never inferred.
+func DTypeOf(values any) (DType, bool) {
+	switch values.(type) {
+	case []float32:
+		return Float, true
+	case []float64:
+		return Double, true
+	case []int32:
+		return Int32, true
+	case []uint8:
+		return Uint8, true
+	case []int16:
+		return Int16, true
+	case []int8:
+		return Int8, true
+	case []string:
+		return String, true
+	case []complex64:
+		return Complex64, true
+	case []complex128:
+		return Complex128, true
+	case []int64:
+		return Int64, true
+	case []bool:
+		return Bool, true
+	case []uint16:
+		return Uint16, true
+	case []uint32:
+		return Uint32, true
+	case []uint64:
+		return Uint64, true
+	}
+	return Invalid, false
+}
+
+func sliceLen(dt DType, data any) (int, bool) {
+	want, err := MakeSlice(dt, 0)
+	if err != nil {
+		return 0, false
+	}
+	if fmt.Sprintf("%T", want) != fmt.Sprintf("%T", data) {
+		return 0, false
+	}
+	switch v := data.(type) {
+	case []float32:
+		return len(v), true
+	case []float64:
+		return len(v), true
+	case []int32:
+		return len(v), true
+	case []uint8:
+		return len(v), true
+	case []int16:
+		return len(v), true
+	case []int8:
+		return len(v), true
+	case []string:
+		return len(v), true
+	case []complex64:
+		return len(v), true
+	case []complex128:
+		return len(v), true
+	case []int64:
+		return len(v), true
+	case []bool:
+		return len(v), true
+	case []uint16:
+		return len(v), true
+	case []uint32:
+		return len(v), true
+	case []uint64:
+		return len(v), true
+	case []any:
+		return len(v), true
+	}
+	return 0, false
+}
+
+func cloneSlice(data any) any {
+	switch v := data.(type) {
+	case []float32:
+		return append([]float32(nil), v...)
+	case []float64:
+		return append([]float64(nil), v...)
+	case []int32:
+		return append([]int32(nil), v...)
+	case []uint8:
+		return append([]uint8(nil), v...)
+	case []int16:
+		return append([]int16(nil), v...)
+	case []int8:
+		return append([]int8(nil), v...)
+	case []string:
+		return append([]string(nil), v...)
+	case []complex64:
+		return append([]complex64(nil), v...)
+	case []complex128:
+		return append([]complex128(nil), v...)
+	case []int64:
+		return append([]int64(nil), v...)
+	case []bool:
+		return append([]bool(nil), v...)
+	case []uint16:
+		return append([]uint16(nil), v...)
+	case []uint32:
+		return append([]uint32(nil), v...)
+	case []uint64:
+		return append([]uint64(nil), v...)
+	case []any:
+		return append([]any(nil), v...)
+	}
+	return data
+}

@@ -1,0 +1,73 @@
+package tensor
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestNewChecksLength(t *testing.T) {
+	if _, err := New(Float, []int{2, 3}, make([]float32, 5)); !errors.Is(err, ErrShape) {
+		t.Fatalf("New with 5 values for [2,3]: err = %v, want ErrShape", err)
+	}
+	if _, err := New(Float, []int{2}, []int32{1, 2}); err == nil {
+		t.Fatal("New float32 tensor from []int32: want error")
+	}
+	if _, err := New(Int64, []int{1 << 30, 1 << 30, 1 << 30}, []int64{}); err == nil {
+		t.Fatal("absurd shape: want error")
+	}
+}
+
+func TestRawRoundTrip(t *testing.T) {
+	src := Must(Float, []int{2, 2}, []float32{1, -2.5, 3, 1e-7})
+	raw, err := src.Raw()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(raw) != 16 || raw[0] != 0 || raw[3] != 0x3f {
+		t.Fatalf("raw bytes of float32 1.0 should be 00 00 80 3f, got % x", raw[:4])
+	}
+	for _, decode := range []func(DType, []int, []byte) (*Tensor, error){FromRaw, FromRawView} {
+		back, err := decode(Float, []int{2, 2}, raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := MustValues[float32](back)
+		for i, v := range MustValues[float32](src) {
+			if got[i] != v {
+				t.Fatalf("element %d: got %v want %v", i, got[i], v)
+			}
+		}
+	}
+	if _, err := FromRaw(Int64, []int{3}, raw); err == nil {
+		t.Fatal("16 bytes as int64[3]: want error")
+	}
+}
+
+func TestReshapeSharesData(t *testing.T) {
+	a := Must(Int32, []int{6}, []int32{0, 1, 2, 3, 4, 5})
+	b, err := a.Reshape([]int{2, 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	MustValues[int32](b)[4] = 40
+	if MustValues[int32](a)[4] != 40 {
+		t.Fatal("Reshape should share the backing slice")
+	}
+	if _, err := a.Reshape([]int{4}); err == nil {
+		t.Fatal("reshape 6 elements to [4]: want error")
+	}
+	if got := b.String(); got != "int32[2,3]" {
+		t.Fatalf("String() = %q", got)
+	}
+}
+
+func TestDTypeNames(t *testing.T) {
+	for _, s := range []string{"float32", "DT_FLOAT", "int64", "DT_STRING"} {
+		if _, err := ParseDType(s); err != nil {
+			t.Errorf("ParseDType(%q): %v", s, err)
+		}
+	}
+	if d := DType(101); d.Base() != Float || !d.IsRef() || d.String() != "float32_ref" {
+		t.Fatalf("DT_FLOAT_REF: base %v ref %v name %q", d.Base(), d.IsRef(), d.String())
+	}
+}
