@@ -1,0 +1,151 @@
+package pipeline
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/scorekit/score/engine"
+	"github.com/scorekit/score/tensor"
+	"github.com/scorekit/score/tokenize"
+)
+
+// Feeder turns the texts of a batch into the model's input tensor.
+// It is immutable and safe for concurrent use.
+type Feeder struct {
+	Key    string
+	Kind   tokenize.InputKind
+	DType  tensor.DType
+	SeqLen int // tokens and ids kinds
+	rank   int // text kind: 1 -> [n], 2 -> [n,1]
+	enc    *tokenize.Encoder
+}
+
+// FeedOptions choose the signature input and how to tokenize for it.
+type FeedOptions struct {
+	InputKey string             // "" = the signature's only input
+	Kind     tokenize.InputKind // "" = detected from the signature
+	SeqLen   int                // 0 = from the signature
+	Tokenize tokenize.Options
+}
+
+// NewFeeder plans the input side of a run from the model's signature.
+func NewFeeder(sig engine.Signature, o FeedOptions) (*Feeder, error) {
+	var in engine.TensorSpec
+	switch {
+	case o.InputKey != "":
+		var ok bool
+		if in, ok = sig.Input(o.InputKey); !ok {
+			return nil, fmt.Errorf("signature %s has no input %q (inputs: %s)", sig.Key, o.InputKey, keys(sig.Inputs))
+		}
+	case len(sig.Inputs) == 1:
+		in = sig.Inputs[0]
+	default:
+		return nil, fmt.Errorf("signature %s has %d inputs (%s): choose one with --input-key", sig.Key, len(sig.Inputs), keys(sig.Inputs))
+	}
+	f := &Feeder{Key: in.Key, DType: in.DType, Kind: o.Kind}
+	if f.Kind == "" {
+		f.Kind = tokenize.DetectKind(in.DType, in.Shape)
+	}
+	switch f.Kind {
+	case tokenize.KindText:
+		if in.DType != tensor.String {
+			return nil, fmt.Errorf("input %s is %s: raw text needs a string input", in.Key, in.DType)
+		}
+		f.rank = 2
+		if !in.UnknownRank && len(in.Shape) == 1 {
+			f.rank = 1
+		}
+		return f, nil
+	case tokenize.KindTokens, tokenize.KindIDs:
+	default:
+		return nil, fmt.Errorf("input %s: unknown input kind %q", in.Key, f.Kind)
+	}
+	f.SeqLen = o.SeqLen
+	if f.SeqLen == 0 && !in.UnknownRank && len(in.Shape) == 2 && in.Shape[1] > 0 {
+		f.SeqLen = in.Shape[1]
+	}
+	if f.SeqLen <= 0 {
+		return nil, fmt.Errorf("input %s %s: sequence length unknown, set --max-len", in.Key, tensor.ShapeString(in.Shape))
+	}
+	switch {
+	case f.Kind == tokenize.KindTokens && in.DType != tensor.String:
+		return nil, fmt.Errorf("input %s is %s: string tokens need a string input", in.Key, in.DType)
+	case f.Kind == tokenize.KindIDs && in.DType != tensor.Int32 && in.DType != tensor.Int64 && in.DType != tensor.Float:
+		return nil, fmt.Errorf("input %s is %s: token ids need an int32, int64 or float32 input", in.Key, in.DType)
+	case f.Kind == tokenize.KindIDs && o.Tokenize.Vocab == nil:
+		return nil, fmt.Errorf("input %s takes token ids: give the vocabulary with --vocab", in.Key)
+	}
+	topts := o.Tokenize
+	topts.MaxLen = f.SeqLen
+	enc, err := tokenize.New(topts)
+	if err != nil {
+		return nil, fmt.Errorf("tokenizer for input %s: %w", in.Key, err)
+	}
+	f.enc = enc
+	return f, nil
+}
+
+// Build returns the input tensors for texts.
+func (f *Feeder) Build(texts []string) (map[string]*tensor.Tensor, error) {
+	n := len(texts)
+	var t *tensor.Tensor
+	var err error
+	switch f.Kind {
+	case tokenize.KindText:
+		shape := []int{n, 1}
+		if f.rank == 1 {
+			shape = []int{n}
+		}
+		t, err = tensor.New(tensor.String, shape, append([]string(nil), texts...))
+	case tokenize.KindTokens:
+		data := make([]string, n*f.SeqLen)
+		for i, s := range texts {
+			f.enc.EncodeStrings(s, data[i*f.SeqLen:(i+1)*f.SeqLen])
+		}
+		t, err = tensor.New(tensor.String, []int{n, f.SeqLen}, data)
+	default:
+		t, err = f.buildIDs(texts)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("build input %s: %w", f.Key, err)
+	}
+	return map[string]*tensor.Tensor{f.Key: t}, nil
+}
+
+func (f *Feeder) buildIDs(texts []string) (*tensor.Tensor, error) {
+	n, L := len(texts), f.SeqLen
+	ids := make([]int64, n*L)
+	for i, s := range texts {
+		f.enc.EncodeIDs(s, ids[i*L:(i+1)*L])
+	}
+	shape := []int{n, L}
+	switch f.DType {
+	case tensor.Int64:
+		return tensor.New(tensor.Int64, shape, ids)
+	case tensor.Int32:
+		out := make([]int32, len(ids))
+		for i, v := range ids {
+			out[i] = int32(v)
+		}
+		return tensor.New(tensor.Int32, shape, out)
+	default:
+		out := make([]float32, len(ids))
+		for i, v := range ids {
+			out[i] = float32(v)
+		}
+		return tensor.New(tensor.Float, shape, out)
+	}
+}
+
+// Settings describes the feeding for output metadata.
+func (f *Feeder) Settings() map[string]string {
+	return map[string]string{"input_key": f.Key, "input_kind": string(f.Kind), "seq_len": fmt.Sprint(f.SeqLen)}
+}
+
+func keys(specs []engine.TensorSpec) string {
+	k := make([]string, len(specs))
+	for i, s := range specs {
+		k[i] = s.Key
+	}
+	return strings.Join(k, ", ")
+}

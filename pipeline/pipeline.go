@@ -1,0 +1,389 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/scorekit/score/engine"
+	"github.com/scorekit/score/reader"
+	"github.com/scorekit/score/tensor"
+	"github.com/scorekit/score/writer"
+)
+
+// Options configure a run. Zero values get sensible defaults.
+type Options struct {
+	Inputs []reader.Input
+	Reader reader.Options
+	Feed   FeedOptions
+	// Outputs selects signature outputs to write; empty = all.
+	Outputs    []string
+	ClassNames map[string][]string
+
+	BatchSize       int // records per engine batch (default 256)
+	BatchBytes      int // text bytes per batch (default 16 MiB)
+	TokenizeWorkers int // default: one per CPU
+	InFlight        int // batches run by the engine at once (default 2)
+	FailOnBadRows   bool
+
+	// OpenWriter opens the output once the schema is known. The runner
+	// closes it on success and aborts it on failure.
+	OpenWriter func(writer.Schema) (writer.Writer, error)
+	// Progress, if set, is called from the writer stage after each batch.
+	Progress func(Progress)
+}
+
+// Progress is a snapshot for progress bars and log lines.
+type Progress struct {
+	Read, Scored, Rejected int64
+	Elapsed                time.Duration
+}
+
+type batch struct {
+	seq   int
+	recs  []reader.Record
+	valid []int // indices of recs fed to the engine
+	texts []string
+	feeds map[string]*tensor.Tensor // the model input for texts, built by a tokenizer worker
+	// results
+	scores  []float32 // len(valid)*width, row-major
+	rowErrs map[int]string
+}
+
+// Run scores every record of o.Inputs with m and writes them in input order.
+// It returns a report even when it fails (with what was done so far).
+func Run(ctx context.Context, m engine.Model, o Options) (*Report, error) {
+	o = withDefaults(o)
+	start := time.Now()
+	rep := newReport(m)
+	feeder, err := NewFeeder(m.Signature(), o.Feed)
+	if err != nil {
+		return rep, err
+	}
+	plan, err := planOutputs(ctx, m, feeder, o.Outputs, o.ClassNames)
+	if err != nil {
+		return rep, err
+	}
+	src, err := reader.OpenAll(o.Inputs, o.Reader)
+	if err != nil {
+		return rep, err
+	}
+	defer src.Close()
+	w, err := o.OpenWriter(writer.Schema{Fields: src.Columns(), Outputs: plan.cols})
+	if err != nil {
+		return rep, err
+	}
+	r := &runner{o: o, m: m, feeder: feeder, plan: plan, src: src, w: w, rep: rep, start: start}
+	err = r.run(ctx)
+	rep.finish(time.Since(start))
+	if err != nil {
+		if aerr := w.Abort(); aerr != nil {
+			err = errors.Join(err, fmt.Errorf("abort output: %w", aerr))
+		}
+		return rep, err
+	}
+	if err := w.Close(); err != nil {
+		return rep, fmt.Errorf("close output: %w", err)
+	}
+	if err := rep.check(); err != nil {
+		return rep, err
+	}
+	return rep, nil
+}
+
+func withDefaults(o Options) Options {
+	if o.BatchSize <= 0 {
+		o.BatchSize = 256
+	}
+	if o.BatchBytes <= 0 {
+		o.BatchBytes = 16 << 20
+	}
+	if o.TokenizeWorkers <= 0 {
+		o.TokenizeWorkers = runtime.NumCPU()
+	}
+	if o.InFlight <= 0 {
+		o.InFlight = 2
+	}
+	return o
+}
+
+type runner struct {
+	o      Options
+	m      engine.Model
+	feeder *Feeder
+	plan   outputPlan
+	src    reader.Source
+	w      writer.Writer
+	rep    *Report
+	start  time.Time
+}
+
+func (r *runner) run(ctx context.Context) error {
+	g, ctx := errgroup.WithContext(ctx)
+	toTok := make(chan *batch, r.o.InFlight+r.o.TokenizeWorkers)
+	toEng := make(chan *batch, r.o.InFlight+1)
+	toOut := make(chan *batch, r.o.InFlight+1)
+
+	g.Go(func() error { defer close(toTok); return r.readStage(ctx, toTok) })
+
+	var tokWG sync.WaitGroup
+	for range r.o.TokenizeWorkers {
+		tokWG.Add(1)
+		g.Go(func() error { defer tokWG.Done(); return r.tokenizeStage(ctx, toTok, toEng) })
+	}
+	g.Go(func() error { tokWG.Wait(); close(toEng); return nil })
+
+	var engWG sync.WaitGroup
+	for range r.o.InFlight {
+		engWG.Add(1)
+		g.Go(func() error { defer engWG.Done(); return r.engineStage(ctx, toEng, toOut) })
+	}
+	g.Go(func() error { engWG.Wait(); close(toOut); return nil })
+
+	g.Go(func() error { return r.writeStage(ctx, toOut) })
+	return g.Wait()
+}
+
+func send(ctx context.Context, ch chan<- *batch, b *batch) error {
+	select {
+	case ch <- b:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (r *runner) readStage(ctx context.Context, out chan<- *batch) error {
+	b := Batcher{MaxCount: r.o.BatchSize, MaxBytes: r.o.BatchBytes}
+	seq := 0
+	flush := func() error {
+		recs := b.Flush()
+		if recs == nil {
+			return nil
+		}
+		seq++
+		return send(ctx, out, &batch{seq: seq, recs: recs})
+	}
+	for {
+		t0 := time.Now()
+		rec, err := r.src.Next(ctx)
+		r.rep.addStage(stageRead, time.Since(t0))
+		if errors.Is(err, io.EOF) {
+			return flush()
+		}
+		if err != nil {
+			return fmt.Errorf("read input: %w", err)
+		}
+		r.rep.addRead()
+		if rec.Err != nil && r.o.FailOnBadRows {
+			return fmt.Errorf("bad row (--fail-on-bad-rows): %w", rec.Err)
+		}
+		if b.Add(rec) {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func (r *runner) tokenizeStage(ctx context.Context, in <-chan *batch, out chan<- *batch) error {
+	for {
+		var b *batch
+		select {
+		case b = <-in:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if b == nil {
+			return nil
+		}
+		t0 := time.Now()
+		for i, rec := range b.recs {
+			if rec.Err == nil {
+				b.valid = append(b.valid, i)
+				b.texts = append(b.texts, rec.Text)
+			}
+		}
+		if len(b.texts) > 0 {
+			feeds, err := r.feeder.Build(b.texts)
+			if err != nil {
+				return err
+			}
+			b.feeds = feeds
+		}
+		r.rep.addStage(stageTokenize, time.Since(t0))
+		if err := send(ctx, out, b); err != nil {
+			return err
+		}
+	}
+}
+
+func (r *runner) engineStage(ctx context.Context, in <-chan *batch, out chan<- *batch) error {
+	for {
+		var b *batch
+		t0 := time.Now()
+		select {
+		case b = <-in:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if b == nil {
+			return nil
+		}
+		r.rep.addStage(stageEngineWait, time.Since(t0))
+		if len(b.texts) > 0 {
+			scores, rowErrs, err := r.score(ctx, b.texts, b.feeds)
+			if err != nil {
+				return err
+			}
+			b.scores, b.rowErrs = scores, rowErrs
+		}
+		if err := send(ctx, out, b); err != nil {
+			return err
+		}
+	}
+}
+
+// score runs texts through the model. When the engine rejects the batch,
+// the batch is split in halves until the failing rows are isolated; those are
+// returned in rowErrs (by index into texts) and the rest are scored.
+func (r *runner) score(ctx context.Context, texts []string, all map[string]*tensor.Tensor) ([]float32, map[int]string, error) {
+	flat := make([]float32, len(texts)*r.plan.width)
+	rowErrs := map[int]string{}
+	var rec func(lo, hi int) error
+	rec = func(lo, hi int) error {
+		feeds := all
+		if lo != 0 || hi != len(texts) {
+			t0 := time.Now()
+			var err error
+			feeds, err = r.feeder.Build(texts[lo:hi])
+			r.rep.addStage(stageTokenize, time.Since(t0))
+			if err != nil {
+				return err
+			}
+		}
+		t0 := time.Now()
+		outs, runErr := r.m.Run(ctx, feeds)
+		r.rep.addStage(stageEngine, time.Since(t0))
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if runErr == nil {
+			s, err := r.plan.scores(outs, hi-lo)
+			if err != nil {
+				return err
+			}
+			copy(flat[lo*r.plan.width:], s)
+			return nil
+		}
+		if hi-lo == 1 {
+			rowErrs[lo] = "engine: " + runErr.Error()
+			return nil
+		}
+		mid := (lo + hi) / 2
+		if err := rec(lo, mid); err != nil {
+			return err
+		}
+		return rec(mid, hi)
+	}
+	if err := rec(0, len(texts)); err != nil {
+		return nil, nil, err
+	}
+	return flat, rowErrs, nil
+}
+
+func (r *runner) writeStage(ctx context.Context, in <-chan *batch) error {
+	pending := map[int]*batch{}
+	next := 1
+	for {
+		var b *batch
+		select {
+		case b = <-in:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if b == nil {
+			if len(pending) > 0 {
+				return fmt.Errorf("internal error: %d batches never written", len(pending))
+			}
+			return nil
+		}
+		pending[b.seq] = b
+		for pending[next] != nil {
+			b := pending[next]
+			delete(pending, next)
+			next++
+			if err := r.writeBatch(b); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func (r *runner) writeBatch(b *batch) error {
+	t0 := time.Now()
+	rows := make([]writer.Row, len(b.recs))
+	vi := 0
+	for i, rec := range b.recs {
+		row := writer.Row{ID: rec.ID, Source: rec.Source, Row: rec.Row, Fields: fieldValues(rec, r.src.Columns())}
+		switch {
+		case rec.Err != nil:
+			row.Error = rec.Err.Error()
+			r.rep.reject("unreadable_row")
+		case b.rowErrs[vi] != "":
+			row.Error = fmt.Sprintf("%s row %d: %s", rec.Source, rec.Row, b.rowErrs[vi])
+			r.rep.reject("engine_error")
+			vi++
+		default:
+			row.Scores = b.scores[vi*r.plan.width : (vi+1)*r.plan.width]
+			vi++
+			switch {
+			case rec.Null:
+				row.Warning = "null_text"
+			case isBlank(rec.Text):
+				row.Warning = "empty_text"
+			}
+			r.rep.scoredRow(row.Warning)
+		}
+		rows[i] = row
+	}
+	if err := r.w.Write(rows); err != nil {
+		return fmt.Errorf("write batch %d: %w", b.seq, err)
+	}
+	r.rep.addStage(stageWrite, time.Since(t0))
+	r.rep.addBatch()
+	if r.o.Progress != nil {
+		s := r.rep.snapshot()
+		s.Elapsed = time.Since(r.start)
+		r.o.Progress(s)
+	}
+	return nil
+}
+
+func fieldValues(rec reader.Record, cols []string) []string {
+	if len(cols) == 0 {
+		return nil
+	}
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = rec.Fields[c]
+	}
+	return out
+}
+
+func isBlank(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ' ', '\t', '\n', '\r', '\v', '\f':
+		default:
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,80 @@
+// Package reader streams documents out of corpus files for the scoring
+// pipeline: Parquet, CSV, TSV, JSON Lines, one-document text files and the
+// IMDb review directory layout, optionally gzip or zstd compressed.
+//
+// It never loads a whole corpus into memory: Parquet is read row group by
+// row group in batches of only the needed columns, delimited and line
+// formats through a bounded sliding window (one record may be at most
+// Options.MaxRecordBytes), and text files one at a time. It never imports an
+// engine.
+//
+// # Contract
+//
+// Expand turns command-line arguments (files, directories, globs) into an
+// ordered list of Inputs; Open reads one Input and OpenAll concatenates
+// several. A Source yields Records until io.EOF.
+//
+// Errors come in two kinds. A row that cannot be read (bad quoting, ragged
+// row, invalid UTF-8 under "reject", a record over MaxRecordBytes, a bad
+// JSON line) is a Record with Err set and empty Text: it still counts and
+// reading goes on. An error returned by Next (other than io.EOF) is fatal
+// for the source: the file vanished, a compressed stream is corrupt, the
+// context was cancelled.
+//
+// # Choices made for messy input
+//
+//   - Row is the 1-based record ordinal within the file (header and blank
+//     lines not counted); error messages also give the physical line.
+//   - Blank lines (nothing between two line breaks) are not records in CSV,
+//     TSV and JSONL. CRLF, LF and a bare CR all end a line.
+//   - A UTF-8 byte order mark at the start of any file is dropped.
+//   - NUL bytes are ordinary characters and are kept.
+//   - Text that is not valid UTF-8 is never changed silently: "repair" (the
+//     default) replaces each invalid byte with U+FFFD and counts the row in
+//     Stats().Repaired; "reject" turns the row into an Err record.
+//   - CSV quoting follows RFC 4180 ("" escapes a quote, quoted fields may
+//     hold delimiters and line breaks, kept byte for byte, CRLF included).
+//     A quote inside an unquoted field is a literal character. TSV has no
+//     quoting by default (Options.Quoting changes that), because real TSV
+//     files carry unbalanced quotes.
+//   - Recovery from malformed quoting, so that one bad quote never loses the
+//     rest of a file:
+//     (1) a character other than a delimiter or line break after a closing
+//     quote makes the record an Err row, and reading resumes after the line
+//     break that ends that physical line;
+//     (2) a quoted field that is still open at end of input, or when the
+//     record reaches MaxRecordBytes, makes the record an Err row that
+//     consumes only its first physical line; the bytes scanned while looking
+//     for the closing quote are then re-read with quotes taken literally
+//     (no closing quote exists in them), so the work stays linear.
+//   - A record longer than MaxRecordBytes outside quotes is an Err row that
+//     ends at the next line break; the bytes are skipped, never buffered.
+//   - Ragged rows: extra fields that are all empty (trailing delimiters) are
+//     ignored; any other field count that differs from the header (or from
+//     the first row when there is no header) makes an Err row.
+//   - Header detection ("auto"): the first row is a header when one of its
+//     fields is a known column name (text, review, content, sentence,
+//     verse_text, document, body, id, label, sentiment, rating, split,
+//     score, class, target, or a configured column), or when every field is
+//     an identifier-like name (letters, digits, _ . -; no spaces, not a
+//     number) and the names are distinct. Force it with CSVHeader.
+//   - Text column default: the only column, or the first column whose name
+//     (case-insensitive) is text, review, content, sentence, verse_text,
+//     document or body; headerless two-column files use column 0 as text and
+//     column 1 as "label"; otherwise an error lists the columns. Columns of a
+//     headerless file are named col_0, col_1, ... and TextColumn or IDColumn
+//     may also be a 0-based column number.
+//   - JSON Lines: the text/id/field keys are chosen from the first valid
+//     object the same way; string values are unquoted, other scalars keep
+//     their JSON spelling, objects and arrays their compact JSON.
+//   - IMDb directories ({train,test}/{pos,neg,unsup}/ID_RATING.txt): one
+//     Input per review, ID "split/label/ID_RATING", Fields split, label,
+//     rating; the dataset's other files (README, imdb.vocab, ...) are skipped
+//     and reported. Other .txt files are one document each, ID = path
+//     relative to the directory argument (the base name for a file argument).
+//
+// # Concurrency
+//
+// A Source is not safe for concurrent use; the pipeline reads it from one
+// goroutine and fans records out. Records own their strings and maps.
+package reader

@@ -1,0 +1,98 @@
+package tokenize
+
+// span is one token: text[a:b] of the document, or buf[a:b] of the scratch
+// when the token's bytes were changed (lower-cased, punctuation removed).
+type span struct {
+	a, b  int32
+	inBuf bool
+}
+
+// scratch is the per-call working memory, reused through the Encoder's pool
+// so that steady-state encoding allocates nothing.
+type scratch struct {
+	buf    []byte
+	toks   []span
+	ids    []int64
+	strs   []string
+	bufStr string // string(buf), made at most once per document
+	hasStr bool
+}
+
+const maxPooledBytes = 1 << 20
+
+func (e *Encoder) get() *scratch {
+	sc := e.pool.Get().(*scratch)
+	sc.buf, sc.toks, sc.ids, sc.strs = sc.buf[:0], sc.toks[:0], sc.ids[:0], sc.strs[:0]
+	sc.bufStr, sc.hasStr = "", false
+	return sc
+}
+
+func (e *Encoder) put(sc *scratch) {
+	if cap(sc.buf) > maxPooledBytes || cap(sc.toks) > maxPooledBytes/8 {
+		return
+	}
+	clear(sc.strs[:cap(sc.strs)])
+	sc.bufStr = ""
+	e.pool.Put(sc)
+}
+
+// str returns the token as a string; tokens in buf share one allocation per
+// document.
+func (sc *scratch) str(text string, s span) string {
+	if !s.inBuf {
+		return text[s.a:s.b]
+	}
+	if !sc.hasStr {
+		sc.bufStr, sc.hasStr = string(sc.buf), true
+	}
+	return sc.bufStr[s.a:s.b]
+}
+
+// bytesOf returns the token's bytes without allocating when it lives in buf,
+// and reports whether it does; otherwise the caller uses text[a:b].
+func (sc *scratch) lookup(v *Vocab, text string, s span) (int64, bool) {
+	if s.inBuf {
+		return v.idBytes(sc.buf[s.a:s.b])
+	}
+	return v.ID(text[s.a:s.b])
+}
+
+// tokenizer state for the lazily-copying builders: a token is a substring of
+// the text until its first changed byte, then it is copied into buf.
+type builder struct {
+	sc       *scratch
+	text     string
+	start    int // token start in text, -1 when no token is open
+	modified bool
+	bufStart int
+}
+
+func (bd *builder) open(i int) {
+	if bd.start < 0 {
+		bd.start, bd.modified, bd.bufStart = i, false, len(bd.sc.buf)
+	}
+}
+
+// modify switches the open token to buf, copying text[start:i].
+func (bd *builder) modify(i int) {
+	if !bd.modified {
+		bd.modified = true
+		bd.bufStart = len(bd.sc.buf)
+		bd.sc.buf = append(bd.sc.buf, bd.text[bd.start:i]...)
+	}
+}
+
+// close ends the open token at text offset i.
+func (bd *builder) close(i int) {
+	if bd.start < 0 {
+		return
+	}
+	if bd.modified {
+		if len(bd.sc.buf) > bd.bufStart {
+			bd.sc.toks = append(bd.sc.toks, span{int32(bd.bufStart), int32(len(bd.sc.buf)), true})
+		}
+	} else if i > bd.start {
+		bd.sc.toks = append(bd.sc.toks, span{int32(bd.start), int32(i), false})
+	}
+	bd.start = -1
+}

@@ -1,0 +1,193 @@
+package tokenize
+
+import (
+	"bytes"
+	"slices"
+	"unicode/utf8"
+)
+
+// maxDoc bounds the bytes of one document that are tokenized (offsets are
+// int32); longer documents are cut there.
+const maxDoc = 1<<31 - 1
+
+// asciiSpace is the C isspace set that tf.strings.split uses with sep=None.
+var asciiSpace = [256]bool{' ': true, '\t': true, '\n': true, '\v': true, '\f': true, '\r': true}
+
+// asciiPunct is Keras TextVectorization's DEFAULT_STRIP_REGEX
+// [!"#$%&()\*\+,-\./:;<=>?@\[\\\]^_`{|}~'], i.e. all 32 ASCII punctuation
+// characters.
+var asciiPunct = func() (t [256]bool) {
+	for _, c := range "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~" {
+		t[c] = true
+	}
+	return t
+}()
+
+// tokenize fills sc.toks with the document's tokens.
+func (e *Encoder) tokenize(text string, sc *scratch) {
+	if len(text) > maxDoc {
+		text = text[:maxDoc]
+	}
+	switch e.mode {
+	case ModeKeras:
+		if e.splitRune >= 0 {
+			e.splitKeras(text, sc)
+		} else {
+			e.splitKerasGeneral(text, sc)
+		}
+	case ModeTextVectorization:
+		splitASCII(text, sc, e.lower, true)
+	case ModeWhitespace:
+		splitASCII(text, sc, e.lower, false)
+	case ModeSpacy:
+		e.splitSpacy(text, sc)
+	}
+}
+
+// splitASCII splits on ASCII whitespace runs; each run of other bytes is
+// ASCII-lowered and stripped of ASCII punctuation as asked, and dropped when
+// nothing is left.
+func splitASCII(text string, sc *scratch, lower, strip bool) {
+	for i := 0; i < len(text); {
+		for i < len(text) && asciiSpace[text[i]] {
+			i++
+		}
+		s := i
+		clean := true
+		for i < len(text) && !asciiSpace[text[i]] {
+			c := text[i]
+			if (lower && 'A' <= c && c <= 'Z') || (strip && asciiPunct[c]) {
+				clean = false
+			}
+			i++
+		}
+		if s == i {
+			break
+		}
+		if clean {
+			sc.toks = append(sc.toks, span{int32(s), int32(i), false})
+			continue
+		}
+		b := len(sc.buf)
+		for j := s; j < i; j++ {
+			c := text[j]
+			if strip && asciiPunct[c] {
+				continue
+			}
+			if lower && 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			sc.buf = append(sc.buf, c)
+		}
+		if len(sc.buf) > b {
+			sc.toks = append(sc.toks, span{int32(b), int32(len(sc.buf)), true})
+		}
+	}
+}
+
+func (e *Encoder) isKerasSep(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r >= 0 && e.asciiSep[r]
+	}
+	return r == e.splitRune || slices.Contains(e.wideFilter, r)
+}
+
+// splitKeras is text_to_word_sequence with a one-character split: lower the
+// text (Python semantics), end tokens at filter and split characters.
+func (e *Encoder) splitKeras(text string, sc *scratch) {
+	bd := builder{sc: sc, text: text, start: -1}
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			lc := c
+			if e.lower && 'A' <= c && c <= 'Z' {
+				lc += 'a' - 'A'
+			}
+			if e.asciiSep[lc] {
+				bd.close(i)
+				i++
+				continue
+			}
+			bd.open(i)
+			if lc != c {
+				bd.modify(i)
+			}
+			if bd.modified {
+				sc.buf = append(sc.buf, lc)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		var low [2]rune
+		n := 1
+		low[0] = r
+		if e.lower && !(r == utf8.RuneError && size == 1) {
+			low, n = pyLowerRune(text, i, r)
+		}
+		if n == 1 && low[0] == r {
+			if e.isKerasSep(r) {
+				bd.close(i)
+			} else {
+				bd.open(i)
+				if bd.modified {
+					sc.buf = append(sc.buf, text[i:i+size]...)
+				}
+			}
+			i += size
+			continue
+		}
+		for _, lr := range low[:n] {
+			if e.isKerasSep(lr) {
+				bd.close(i)
+				continue
+			}
+			bd.open(i)
+			bd.modify(i)
+			sc.buf = utf8.AppendRune(sc.buf, lr)
+		}
+		i += size
+	}
+	bd.close(len(text))
+}
+
+// splitKerasGeneral handles a multi-character split string: the whole text
+// is normalised (lower, filters -> split) and cut at every occurrence of
+// split, as Python's str.split(split) does.
+func (e *Encoder) splitKerasGeneral(text string, sc *scratch) {
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if r == utf8.RuneError && size == 1 {
+			sc.buf = append(sc.buf, text[i])
+			i++
+			continue
+		}
+		low, n := [2]rune{r}, 1
+		if e.lower {
+			low, n = pyLowerRune(text, i, r)
+		}
+		for _, lr := range low[:n] {
+			if lr < utf8.RuneSelf && e.asciiSep[lr] || lr >= utf8.RuneSelf && slices.Contains(e.wideFilter, lr) {
+				sc.buf = append(sc.buf, e.split...)
+			} else {
+				sc.buf = utf8.AppendRune(sc.buf, lr)
+			}
+		}
+		i += size
+	}
+	norm := sc.buf
+	for off := 0; off <= len(norm); {
+		k := bytes.Index(norm[off:], e.splitBytes)
+		end := len(norm)
+		if k >= 0 {
+			end = off + k
+		}
+		if end > off {
+			sc.toks = append(sc.toks, span{int32(off), int32(end), true})
+		}
+		if k < 0 {
+			break
+		}
+		off = end + len(e.split)
+	}
+}
