@@ -88,6 +88,11 @@ type TensorSpec struct {
 	// nothing is known.
 	Shape       []int
 	UnknownRank bool
+	// Sparse marks a SparseTensor (coo_sparse) input: Run takes it as three
+	// tensors keyed "<Key>/indices" (int64 [n, rank]), "<Key>/values"
+	// ([n], of DType) and "<Key>/dense_shape" (int64 [rank]); Name is the
+	// values tensor and Shape the dense shape.
+	Sparse bool
 }
 
 // Input returns the input spec with the given key.

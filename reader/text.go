@@ -138,6 +138,23 @@ func (in *interner) get(b []byte) string {
 	return s
 }
 
+func (in *interner) getString(s string) string {
+	if len(s) > 64 {
+		return strings.Clone(s)
+	}
+	if v, ok := in.m[s]; ok {
+		return v
+	}
+	v := strings.Clone(s)
+	if in.m == nil {
+		in.m = make(map[string]string)
+	}
+	if len(in.m) < 4096 {
+		in.m[v] = v
+	}
+	return v
+}
+
 // stripBOM drops a UTF-8 byte order mark.
 func stripBOM(b []byte) []byte {
 	if len(b) >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF {

@@ -71,6 +71,9 @@ func DecodeTensor(p *tfpb.TensorProto) (*tensor.Tensor, error) {
 		}
 		return t, nil
 	}
+	if n > maxFilledElements {
+		return nil, fmt.Errorf("decode tensor: %s%v has %d elements, more than the %d a constant may expand to from typed values", dt, dims, n, maxFilledElements)
+	}
 	data, err := tensor.MakeSlice(dt, n)
 	if err != nil {
 		return nil, fmt.Errorf("decode tensor: %w", err)
@@ -126,6 +129,12 @@ func DecodeTensor(p *tfpb.TensorProto) (*tensor.Tensor, error) {
 	return tensor.New(dt, dims, data)
 }
 
+// maxFilledElements bounds tensors built from typed *_val fields, whose
+// element count comes from the shape alone (the repeat-last-value rule lets
+// a few bytes ask for any size). Tensors from tensor_content are bounded by
+// the content's length instead.
+const maxFilledElements = 1 << 28
+
 // fill copies src into dst converted, repeating the last value, and returns
 // len(src).
 func fill[S, D any](dst []D, src []S, conv func(S) D) int {
@@ -158,6 +167,9 @@ func numElements(dims []int) (int, error) {
 // decodeStringList reads n varint lengths followed by the concatenated
 // bytes (TensorFlow's DecodeStringList).
 func decodeStringList(b []byte, n int) ([]string, error) {
+	if n > len(b) { // every length takes at least one byte
+		return nil, fmt.Errorf("string tensor content: %d bytes cannot hold %d lengths", len(b), n)
+	}
 	lens := make([]uint64, n)
 	off := 0
 	var total uint64
@@ -165,6 +177,9 @@ func decodeStringList(b []byte, n int) ([]string, error) {
 		v, k := binary.Uvarint(b[off:])
 		if k <= 0 {
 			return nil, fmt.Errorf("string tensor content: bad length %d of %d", i, n)
+		}
+		if v > uint64(len(b)) {
+			return nil, fmt.Errorf("string tensor content: length %d of element %d exceeds the %d-byte content", v, i, len(b))
 		}
 		lens[i] = v
 		total += v

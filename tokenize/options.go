@@ -1,6 +1,7 @@
 package tokenize
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"sync"
@@ -55,12 +56,16 @@ type Options struct {
 	NoFilters bool
 	// Split (keras mode) is the separator; "" means " ".
 	Split string
+	// CharLevel (keras mode) makes every character a token (Keras
+	// Tokenizer(char_level=True): lower-cased, not filtered).
+	CharLevel bool
 	// MaxLen is the fixed row length L (the model's sequence length). The
 	// Encode methods write len(row) tokens; MaxLen is what callers size rows
 	// with (Encoder.MaxLen).
 	MaxLen int
-	// Padding and Truncating are "pre" or "post"; "" means "pre" (the Keras
-	// pad_sequences defaults).
+	// Padding and Truncating are "pre" or "post". "" means "pre" (the Keras
+	// pad_sequences defaults), except in textvectorization mode, where it
+	// means "post" like the layer's own output_sequence_length.
 	Padding, Truncating string
 	// PadToken fills string rows; the pad id is always 0.
 	PadToken string
@@ -93,6 +98,7 @@ type Encoder struct {
 	numWords   int64
 	split      string
 	splitBytes []byte
+	charLevel  bool
 	splitRune  rune      // keras: the one-rune separator, or -1 for the general path
 	asciiSep   [128]bool // keras: ASCII filters and the split rune
 	wideFilter []rune    // keras: non-ASCII filters
@@ -125,10 +131,14 @@ func New(opts Options) (*Encoder, error) {
 	}
 	e.numWords = int64(opts.NumWords)
 	var err error
-	if e.padPost, err = side("padding", opts.Padding); err != nil {
+	def := ""
+	if opts.Mode == ModeTextVectorization {
+		def = Post
+	}
+	if e.padPost, err = side("padding", cmp.Or(opts.Padding, def)); err != nil {
 		return nil, err
 	}
-	if e.truncPost, err = side("truncating", opts.Truncating); err != nil {
+	if e.truncPost, err = side("truncating", cmp.Or(opts.Truncating, def)); err != nil {
 		return nil, err
 	}
 	if opts.OOVToken != "" && opts.Vocab != nil {
@@ -140,6 +150,9 @@ func New(opts Options) (*Encoder, error) {
 	}
 	if opts.Mode == ModeKeras {
 		e.setKerasSeparators(opts)
+		e.charLevel = opts.CharLevel
+	} else if opts.CharLevel {
+		return nil, fmt.Errorf("new tokenizer: %w: char_level needs keras mode", ErrOptions)
 	}
 	e.pool.New = func() any { return new(scratch) }
 	return e, nil

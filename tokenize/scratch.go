@@ -15,6 +15,10 @@ type scratch struct {
 	ids    []int64
 	strs   []string
 	bufStr string // string(buf), made at most once per document
+	// spaCy's final special-case pass
+	spare  []span
+	found  []merge
+	seen   []bool
 	hasStr bool
 }
 

@@ -30,7 +30,9 @@ func (e *Encoder) tokenize(text string, sc *scratch) {
 	}
 	switch e.mode {
 	case ModeKeras:
-		if e.splitRune >= 0 {
+		if e.charLevel {
+			splitChars(text, sc, e.lower)
+		} else if e.splitRune >= 0 {
 			e.splitKeras(text, sc)
 		} else {
 			e.splitKerasGeneral(text, sc)
@@ -189,5 +191,28 @@ func (e *Encoder) splitKerasGeneral(text string, sc *scratch) {
 			break
 		}
 		off = end + len(e.split)
+	}
+}
+
+// splitChars makes every character (after Python lowering) a token, as
+// Keras Tokenizer(char_level=True) does; invalid bytes are tokens of one
+// byte.
+func splitChars(text string, sc *scratch, lower bool) {
+	for i := 0; i < len(text); {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		low, k := [2]rune{r}, 1
+		if lower && !(r == utf8.RuneError && n == 1) {
+			low, k = pyLowerRune(text, i, r)
+		}
+		if k == 1 && low[0] == r {
+			sc.toks = append(sc.toks, span{int32(i), int32(i + n), false})
+		} else {
+			for _, lr := range low[:k] {
+				b := len(sc.buf)
+				sc.buf = utf8.AppendRune(sc.buf, lr)
+				sc.toks = append(sc.toks, span{int32(b), int32(len(sc.buf)), true})
+			}
+		}
+		i += n
 	}
 }

@@ -32,6 +32,8 @@ type job struct {
 	Header      string
 	InvalidUTF8 string
 	SkipUnknown bool
+	Format      string
+	Quoting     string
 
 	InputKey   string
 	InputKind  string
@@ -80,6 +82,8 @@ func bindRunFlags(fs *pflag.FlagSet, j *job) {
 	fs.StringVar(&j.Header, "header", "auto", "CSV header: auto, yes or no")
 	fs.StringVar(&j.InvalidUTF8, "invalid-utf8", "reject", "text that is not UTF-8: repair (count) or reject (per row)")
 	fs.BoolVar(&j.SkipUnknown, "skip-unknown", false, "skip input files of unknown type instead of failing")
+	fs.StringVar(&j.Format, "format", "", "read every input as this format: parquet, csv, tsv, jsonl, txt (default: by extension)")
+	fs.StringVar(&j.Quoting, "quoting", "auto", "CSV quoting: auto (on for CSV, off for TSV), on or off")
 
 	fs.StringVar(&j.InputKey, "input-key", "", "signature input to feed (default: the only one)")
 	fs.StringVar(&j.InputKind, "input-kind", "", "text, tokens or ids (default: from the signature)")

@@ -162,7 +162,7 @@ func (p *jobPlan) pipelineOptions(j *job) pipeline.Options {
 
 func readerOptions(j *job) (reader.Options, error) {
 	o := reader.Options{TextColumn: j.TextColumn, IDColumn: j.IDColumn, LabelColumns: j.LabelCols,
-		CSVHeader: j.Header, InvalidUTF8: j.InvalidUTF8, SkipUnknown: j.SkipUnknown}
+		CSVHeader: j.Header, InvalidUTF8: j.InvalidUTF8, SkipUnknown: j.SkipUnknown, Format: j.Format, Quoting: j.Quoting}
 	switch d := j.Delimiter; {
 	case d == "":
 	case d == `\t` || d == "tab":

@@ -59,8 +59,8 @@ func (b *body) display(node string) string {
 // nodeInfo is what the compiler knows about one node: its op (or the
 // library function it calls), attrs with defaults, and argument layout.
 type nodeInfo struct {
-	def      *op.OpDef         // builtin op, or nil
-	fn       string            // direct call of a library function
+	def      *op.OpDef // builtin op, or nil
+	fn       string    // direct call of a library function
 	attrs    map[string]*tfpb.AttrValue
 	inSizes  []int
 	outSizes []int

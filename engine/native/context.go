@@ -45,11 +45,11 @@ type kernelContext struct {
 
 var _ op.Context = (*kernelContext)(nil)
 
-func (c *kernelContext) Ctx() context.Context      { return c.ctx }
-func (c *kernelContext) Node() string              { return c.st.name }
-func (c *kernelContext) Op() string                { return c.st.node.Op }
-func (c *kernelContext) Resources() *op.Resources  { return c.s.res }
-func (c *kernelContext) Threads() int              { return c.s.threads }
+func (c *kernelContext) Ctx() context.Context     { return c.ctx }
+func (c *kernelContext) Node() string             { return c.st.name }
+func (c *kernelContext) Op() string               { return c.st.node.Op }
+func (c *kernelContext) Resources() *op.Resources { return c.s.res }
+func (c *kernelContext) Threads() int             { return c.s.threads }
 func (c *kernelContext) Attr(name string) (*tfpb.AttrValue, bool) {
 	v, ok := c.st.attrs[name]
 	return v, ok && v != nil

@@ -20,6 +20,8 @@ type plan struct {
 	body   *body
 	nslots int
 	nfeeds int // slots [0, nfeeds) hold the feeds (function args)
+	// ninputs is the total number of data inputs of all steps.
+	ninputs int
 	steps  []step
 	fetch  []int // slot per fetch
 }
@@ -170,6 +172,7 @@ func (s *session) compile(b *body, req compileRequest) (*plan, error) {
 				}
 			}
 		}
+		p.ninputs += len(st.in)
 		p.steps = append(p.steps, st)
 	}
 	for i, src := range fetchSrc {

@@ -181,6 +181,10 @@ func (s *session) call(ctx context.Context, name string, args []*tensor.Tensor, 
 
 // exec runs p's steps in order on vals.
 func (s *session) exec(ctx context.Context, p *plan, vals []*tensor.Tensor, depth int) error {
+	// One context and one input buffer serve every step of this exec:
+	// steps run one at a time and kernels keep neither after returning.
+	kc := &kernelContext{ctx: ctx, s: s, depth: depth}
+	buf := make([]*tensor.Tensor, p.ninputs)
 	for i := range p.steps {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -191,7 +195,8 @@ func (s *session) exec(ctx context.Context, p *plan, vals []*tensor.Tensor, dept
 			releaseSlots(vals, st.free)
 			continue
 		}
-		in := make([]*tensor.Tensor, len(st.in))
+		in := buf[:len(st.in):len(st.in)]
+		buf = buf[len(st.in):]
 		for j, sl := range st.in {
 			if vals[sl] == nil {
 				return &NodeError{Node: st.name, Op: st.node.Op, Err: fmt.Errorf("input %d (%s) has no value", j, st.node.Input[j])}
@@ -203,7 +208,8 @@ func (s *session) exec(ctx context.Context, p *plan, vals []*tensor.Tensor, dept
 		if st.fn != "" {
 			out, err = s.call(ctx, st.fn, in, depth+1)
 		} else {
-			out, err = st.def.Kernel(&kernelContext{ctx: ctx, s: s, st: st, depth: depth}, in)
+			kc.st = st
+			out, err = st.def.Kernel(kc, in)
 		}
 		if err != nil {
 			return wrapNodeError(st, err)

@@ -81,24 +81,56 @@ func repoRoot() (string, error) {
 // Run executes sql in a fresh in-memory DuckDB and returns the result rows,
 // each a map from column name to value (see the package doc for types).
 func Run(ctx context.Context, sql string) ([]map[string]any, error) {
-	if err := Available(); err != nil {
+	var rows []map[string]any
+	if err := run(ctx, []string{sql}, &rows); err != nil {
 		return nil, err
+	}
+	return rows, nil
+}
+
+// RunAll executes the statements in order on one connection of one fresh
+// in-memory DuckDB (one node process, so much cheaper than several Runs)
+// and returns each one's rows.
+func RunAll(ctx context.Context, sqls ...string) ([][]map[string]any, error) {
+	if len(sqls) == 0 {
+		return nil, nil
+	}
+	if len(sqls) == 1 {
+		rows, err := Run(ctx, sqls[0])
+		if err != nil {
+			return nil, err
+		}
+		return [][]map[string]any{rows}, nil
+	}
+	var results [][]map[string]any
+	if err := run(ctx, sqls, &results); err != nil {
+		return nil, err
+	}
+	if len(results) != len(sqls) {
+		return nil, fmt.Errorf("duckdb: %d results for %d queries", len(results), len(sqls))
+	}
+	return results, nil
+}
+
+// run starts query.mjs with sqls and decodes its stdout into out.
+func run(ctx context.Context, sqls []string, out any) error {
+	if err := Available(); err != nil {
+		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, nodePath, script, sql)
+	cmd := exec.CommandContext(ctx, nodePath, append([]string{script}, sqls...)...)
 	cmd.Dir = filepath.Dir(script)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("duckdb query %q: %w: %s", abbreviate(sql), err, strings.TrimSpace(stderr.String()))
+		return fmt.Errorf("duckdb query %q: %w: %s", abbreviate(strings.Join(sqls, "; ")), err, strings.TrimSpace(stderr.String()))
 	}
-	var rows []map[string]any
-	if err := json.Unmarshal(stdout.Bytes(), &rows); err != nil {
-		return nil, fmt.Errorf("duckdb query %q: decode output: %w", abbreviate(sql), err)
+	if err := json.Unmarshal(stdout.Bytes(), out); err != nil {
+		return fmt.Errorf("duckdb query %q: decode output: %w", abbreviate(strings.Join(sqls, "; ")), err)
 	}
-	return rows, nil
+	return nil
 }
 
 // Query runs sql (see Run) for a test. When the reader is unavailable it
@@ -106,12 +138,18 @@ func Run(ctx context.Context, sql string) ([]map[string]any, error) {
 // SCORE_REQUIRE_FIXTURES=1; a failing query fails the test.
 func Query(t testing.TB, sql string) []map[string]any {
 	t.Helper()
+	return QueryAll(t, sql)[0]
+}
+
+// QueryAll is Query for several statements run in one process (RunAll).
+func QueryAll(t testing.TB, sqls ...string) [][]map[string]any {
+	t.Helper()
 	Require(t)
-	rows, err := Run(context.Background(), sql)
+	results, err := RunAll(context.Background(), sqls...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return rows
+	return results
 }
 
 // Require skips (or, under SCORE_REQUIRE_FIXTURES=1, fails) t when the

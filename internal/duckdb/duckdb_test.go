@@ -84,10 +84,19 @@ func TestLiteralPathWithQuote(t *testing.T) {
 	}
 }
 
-func TestRunError(t *testing.T) {
-	Require(t)
-	_, err := Run(context.Background(), "SELECT * FROM no_such_table_here")
-	if err == nil || !strings.Contains(err.Error(), "no_such_table_here") {
-		t.Fatalf("err = %v, want one naming the table", err)
+func TestQueryAll(t *testing.T) {
+	res := QueryAll(t, "CREATE TABLE t AS SELECT range AS i FROM range(5)", "SELECT sum(i) AS s FROM t", "SELECT 'a' AS x UNION ALL SELECT 'b' ORDER BY x")
+	if len(res) != 3 {
+		t.Fatalf("got %d results, want 3", len(res))
+	}
+	if len(res[1]) != 1 || res[1][0]["s"] != float64(10) {
+		t.Errorf("sum over a table made by the first statement = %v, want 10", res[1])
+	}
+	if len(res[2]) != 2 || res[2][0]["x"] != "a" || res[2][1]["x"] != "b" {
+		t.Errorf("third result = %v", res[2])
+	}
+	_, err := RunAll(context.Background(), "SELECT 1", "SELECT * FROM missing_table_2")
+	if err == nil || !strings.Contains(err.Error(), "query 2") {
+		t.Errorf("err = %v, want one naming query 2", err)
 	}
 }

@@ -37,6 +37,8 @@ type Reader struct {
 	shards  []*mapping
 	names   []string
 	closed  bool
+	// indexOnly marks a Reader from OpenIndex, without data shards.
+	indexOnly bool
 }
 
 // IndexFile and DataFile name a bundle's files, e.g.
@@ -51,17 +53,11 @@ func DataFile(prefix string, id, n int) string {
 // Open reads and checks the index of the bundle at prefix (e.g.
 // "model/variables/variables") and maps its data shards.
 func Open(prefix string) (*Reader, error) {
-	name := IndexFile(prefix)
-	base := filepath.Base(name)
-	file, err := os.ReadFile(name)
+	r, err := OpenIndex(prefix)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", base, err)
+		return nil, err
 	}
-	r, err := parseIndex(file)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", base, err)
-	}
-	r.prefix = prefix
+	r.indexOnly = false
 	n := int(r.header.NumShards)
 	for i := 0; i < n; i++ {
 		dn := DataFile(prefix, i, n)
@@ -73,6 +69,24 @@ func Open(prefix string) (*Reader, error) {
 		r.shards = append(r.shards, m)
 		r.names = append(r.names, filepath.Base(dn))
 	}
+	return r, nil
+}
+
+// OpenIndex reads and checks only the index: Keys and Entry work, Tensor
+// fails. For describing a model whose data files are absent or huge.
+func OpenIndex(prefix string) (*Reader, error) {
+	name := IndexFile(prefix)
+	base := filepath.Base(name)
+	file, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", base, err)
+	}
+	r, err := parseIndex(file)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", base, err)
+	}
+	r.prefix = prefix
+	r.indexOnly = true
 	return r, nil
 }
 
@@ -152,7 +166,7 @@ func (r *Reader) Entry(key string) (*tfpb.BundleEntryProto, bool) {
 	return e, ok
 }
 
-// ShardSizes returns the byte size of each data shard.
+// ShardSizes returns the byte size of each data shard (none after OpenIndex).
 func (r *Reader) ShardSizes() []int64 {
 	out := make([]int64, len(r.shards))
 	for i, m := range r.shards {
@@ -166,6 +180,9 @@ func (r *Reader) ShardSizes() []int64 {
 func (r *Reader) Tensor(key string) (*tensor.Tensor, error) {
 	if r.closed {
 		return nil, fmt.Errorf("read tensor %q: reader is closed", key)
+	}
+	if r.indexOnly {
+		return nil, fmt.Errorf("read tensor %q: reader was opened with OpenIndex (no data files)", key)
 	}
 	e, ok := r.entries[key]
 	if !ok {

@@ -3,6 +3,10 @@
 //
 //   node query.mjs "SELECT count(*) AS n FROM read_parquet('/tmp/x.parquet')"
 //
+// Given several SQL strings it runs them in order on one connection and
+// prints one JSON array holding each one's array of rows (starting node
+// costs far more than a small query).
+//
 // This is the independent Parquet reader score's tests check their output
 // with; it shares no code with the Go writer.
 //
@@ -42,26 +46,40 @@ function toJSON(value) {
   return text.split(`"${marker}"`).join('-0');
 }
 
+async function rowsOf(conn, sql) {
+  const reader = await conn.runAndReadAll(sql);
+  const names = reader.columnNames();
+  const types = reader.columnTypes();
+  const rows = reader.getRowObjectsJson();
+  const wide = names.filter((_, i) => wideInts.has(types[i].typeId));
+  if (wide.length > 0) {
+    for (const row of rows) {
+      for (const n of wide) row[n] = safeInt(row[n]);
+    }
+  }
+  return rows;
+}
+
 async function main() {
   const args = process.argv.slice(2);
-  if (args.length !== 1 || args[0].trim() === '') {
-    process.stderr.write('usage: node query.mjs "SQL"\n');
+  if (args.length === 0 || args.some((a) => a.trim() === '')) {
+    process.stderr.write('usage: node query.mjs "SQL" ["SQL" ...]\n');
     process.exit(2);
   }
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
   try {
-    const reader = await conn.runAndReadAll(args[0]);
-    const names = reader.columnNames();
-    const types = reader.columnTypes();
-    const rows = reader.getRowObjectsJson();
-    const wide = names.filter((_, i) => wideInts.has(types[i].typeId));
-    if (wide.length > 0) {
-      for (const row of rows) {
-        for (const n of wide) row[n] = safeInt(row[n]);
+    const results = [];
+    for (const [i, sql] of args.entries()) {
+      try {
+        results.push(await rowsOf(conn, sql));
+      } catch (err) {
+        if (args.length > 1) err.message = `query ${i + 1}: ${err.message}`;
+        throw err;
       }
     }
-    process.stdout.write(toJSON(rows) + '\n');
+    const out = args.length === 1 ? results[0] : results;
+    process.stdout.write(toJSON(out) + '\n');
   } finally {
     conn.closeSync();
     instance.closeSync();

@@ -8,16 +8,16 @@ import (
 // Scalar functions of the binary ops. Integer division by zero is reported
 // through the divide-by-zero flag of the kernels that check it.
 
-func add[T number](x, y T) T      { return x + y }
-func sub[T number](x, y T) T      { return x - y }
-func mul[T number](x, y T) T      { return x * y }
-func sqdiff[T number](x, y T) T   { d := x - y; return d * d }
-func fdiv[T floating](x, y T) T   { return x / y }
-func maxF[T floating](x, y T) T   { return T(nanMax(float64(x), float64(y))) }
-func minF[T floating](x, y T) T   { return T(nanMin(float64(x), float64(y))) }
-func maxI[T integer](x, y T) T    { return max(x, y) }
-func minI[T integer](x, y T) T    { return min(x, y) }
-func powF[T floating](x, y T) T   { return T(math.Pow(float64(x), float64(y))) }
+func add[T number](x, y T) T    { return x + y }
+func sub[T number](x, y T) T    { return x - y }
+func mul[T number](x, y T) T    { return x * y }
+func sqdiff[T number](x, y T) T { d := x - y; return d * d }
+func fdiv[T floating](x, y T) T { return x / y }
+func maxF[T floating](x, y T) T { return T(nanMax(float64(x), float64(y))) }
+func minF[T floating](x, y T) T { return T(nanMin(float64(x), float64(y))) }
+func maxI[T integer](x, y T) T  { return max(x, y) }
+func minI[T integer](x, y T) T  { return min(x, y) }
+func powF[T floating](x, y T) T { return T(math.Pow(float64(x), float64(y))) }
 func floorDivF[T floating](x, y T) T {
 	return T(math.Floor(float64(x) / float64(y)))
 }
@@ -88,14 +88,14 @@ func powI[T integer](x, y T) T {
 	return r
 }
 
-func gt[T cmp.Ordered](x, y T) bool  { return x > y }
-func ge[T cmp.Ordered](x, y T) bool  { return x >= y }
-func lt[T cmp.Ordered](x, y T) bool  { return x < y }
-func le[T cmp.Ordered](x, y T) bool  { return x <= y }
-func eq[T comparable](x, y T) bool   { return x == y }
-func ne[T comparable](x, y T) bool   { return x != y }
-func and(x, y bool) bool             { return x && y }
-func or(x, y bool) bool              { return x || y }
+func gt[T cmp.Ordered](x, y T) bool { return x > y }
+func ge[T cmp.Ordered](x, y T) bool { return x >= y }
+func lt[T cmp.Ordered](x, y T) bool { return x < y }
+func le[T cmp.Ordered](x, y T) bool { return x <= y }
+func eq[T comparable](x, y T) bool  { return x == y }
+func ne[T comparable](x, y T) bool  { return x != y }
+func and(x, y bool) bool            { return x && y }
+func or(x, y bool) bool             { return x || y }
 
 // Hand-written float32 loops for the hottest ops.
 

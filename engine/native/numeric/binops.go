@@ -25,12 +25,12 @@ func intsOnly(i32 func(x, y int32) int32, i64 func(x, y int64) int64, u8 func(x,
 }
 
 var (
-	addEntries = arithAll(addF32, add[float64], add[int32], add[int64], add[uint8], add[int8], add[int16], add[uint16], add[uint32], add[uint64])
-	subEntries = arithAll(subF32, sub[float64], sub[int32], sub[int64], sub[uint8], sub[int8], sub[int16], sub[uint16], sub[uint32], sub[uint64])
-	mulEntries = arithAll(mulF32, mul[float64], mul[int32], mul[int64], mul[uint8], mul[int8], mul[int16], mul[uint16], mul[uint32], mul[uint64])
-	sqdEntries = arithAll(elem(sqdiff[float32]), sqdiff[float64], sqdiff[int32], sqdiff[int64], sqdiff[uint8], sqdiff[int8], sqdiff[int16], sqdiff[uint16], sqdiff[uint32], sqdiff[uint64])
-	maxEntries = arithAll(elem(maxF[float32]), maxF[float64], maxI[int32], maxI[int64], maxI[uint8], maxI[int8], maxI[int16], maxI[uint16], maxI[uint32], maxI[uint64])
-	minEntries = arithAll(elem(minF[float32]), minF[float64], minI[int32], minI[int64], minI[uint8], minI[int8], minI[int16], minI[uint16], minI[uint32], minI[uint64])
+	addEntries   = arithAll(addF32, add[float64], add[int32], add[int64], add[uint8], add[int8], add[int16], add[uint16], add[uint32], add[uint64])
+	subEntries   = arithAll(subF32, sub[float64], sub[int32], sub[int64], sub[uint8], sub[int8], sub[int16], sub[uint16], sub[uint32], sub[uint64])
+	mulEntries   = arithAll(mulF32, mul[float64], mul[int32], mul[int64], mul[uint8], mul[int8], mul[int16], mul[uint16], mul[uint32], mul[uint64])
+	sqdEntries   = arithAll(elem(sqdiff[float32]), sqdiff[float64], sqdiff[int32], sqdiff[int64], sqdiff[uint8], sqdiff[int8], sqdiff[int16], sqdiff[uint16], sqdiff[uint32], sqdiff[uint64])
+	maxEntries   = arithAll(elem(maxF[float32]), maxF[float64], maxI[int32], maxI[int64], maxI[uint8], maxI[int8], maxI[int16], maxI[uint16], maxI[uint32], maxI[uint64])
+	minEntries   = arithAll(elem(minF[float32]), minF[float64], minI[int32], minI[int64], minI[uint8], minI[int8], minI[int16], minI[uint16], minI[uint32], minI[uint64])
 	truncDivInts = intsOnly(truncDivI[int32], truncDivI[int64], truncDivI[uint8], truncDivI[int8], truncDivI[int16], truncDivI[uint16], truncDivI[uint32], truncDivI[uint64])
 	floorDivInts = intsOnly(floorDivI[int32], floorDivI[int64], floorDivI[uint8], floorDivI[int8], floorDivI[int16], floorDivI[uint16], floorDivI[uint32], floorDivI[uint64])
 	floorModInts = intsOnly(floorModI[int32], floorModI[int64], floorModI[uint8], floorModI[int8], floorModI[int16], floorModI[uint16], floorModI[uint32], floorModI[uint64])
@@ -164,8 +164,8 @@ func binaryDefs() []op.Def {
 		{Spec: cmpSpec("GreaterEqual"), Kernel: binaryKernel(geEntries...)},
 		{Spec: cmpSpec("Less"), Kernel: binaryKernel(ltEntries...)},
 		{Spec: cmpSpec("LessEqual"), Kernel: binaryKernel(leEntries...)},
-		{Spec: cmpSpec("Equal") + "; incompatible_shape_error: bool = true", Kernel: binaryKernel(eqEntries...)},
-		{Spec: cmpSpec("NotEqual") + "; incompatible_shape_error: bool = true", Kernel: binaryKernel(neEntries...)},
+		{Spec: cmpSpec("Equal") + "; incompatible_shape_error: bool = true", Kernel: equality(false, eqEntries)},
+		{Spec: cmpSpec("NotEqual") + "; incompatible_shape_error: bool = true", Kernel: equality(true, neEntries)},
 		{Spec: "LogicalAnd(x: bool, y: bool) -> (z: bool)", Kernel: binaryKernel(bin(and))},
 		{Spec: "LogicalOr(x: bool, y: bool) -> (z: bool)", Kernel: binaryKernel(bin(or))},
 	}
@@ -175,4 +175,23 @@ func binaryDefs() []op.Def {
 // concatenation).
 func addKernel() op.Kernel {
 	return binaryKernel(append(append([]binEntry(nil), addEntries...), bin(func(x, y string) string { return x + y }))...)
+}
+
+// equality is Equal / NotEqual: with incompatible_shape_error=false,
+// operands that do not broadcast compare as a scalar false (Equal) or true
+// (NotEqual) instead of failing.
+func equality(isNot bool, entries []binEntry) op.Kernel {
+	k := binaryKernel(entries...)
+	return func(c op.Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
+		strict, err := op.Bool(c, "incompatible_shape_error")
+		if err != nil {
+			return nil, err
+		}
+		if !strict {
+			if _, ok := broadcastShape(in[0].Shape(), in[1].Shape()); !ok {
+				return []*tensor.Tensor{tensor.Scalar(isNot)}, nil
+			}
+		}
+		return k(c, in)
+	}
 }

@@ -238,3 +238,19 @@ func one(t *tensor.Tensor, err error) ([]*tensor.Tensor, error) {
 	}
 	return []*tensor.Tensor{t}, nil
 }
+
+// maxResult bounds the element count of computed shapes (index lists are
+// allocated before the output tensor).
+const maxResult = 1 << 34
+
+// checkSize rejects shapes whose element count would overflow or be absurd.
+func checkSize(c op.Context, shape []int) error {
+	n := 1
+	for _, d := range shape {
+		if d < 0 || (d != 0 && n > maxResult/d) {
+			return c.Errorf("result shape %s is too large", tensor.ShapeString(shape))
+		}
+		n *= d
+	}
+	return nil
+}

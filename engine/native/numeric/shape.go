@@ -324,6 +324,9 @@ func ceil(x float64) float64 {
 
 func rangeK(c op.Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	for i, t := range in {
+		if t.DType() != in[0].DType() {
+			return nil, c.Errorf("start, limit and delta must have one type, got %s, %s, %s", in[0].DType(), in[1].DType(), in[2].DType())
+		}
 		if t.NumElements() != 1 || t.Rank() > 0 {
 			return nil, c.Errorf("input %d must be a scalar, got %s", i, t)
 		}

@@ -123,7 +123,7 @@ func reluF32(dst, src []float32) {
 	}
 }
 
-func relu[T number](x T) T { return max(x, 0) }
+func relu[T number](x T) T  { return max(x, 0) }
 func relu6[T number](x T) T { return min(max(x, 0), 6) }
 
 func elu(x float64) float64 {
@@ -185,7 +185,9 @@ func leakyRelu(c op.Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 func unaryDefs() []op.Def {
 	spec := func(name string) string { return name + "(x: T) -> (y: T); T: type" }
 	act := func(name string) string { return name + "(features: T) -> (activations: T); T: type" }
-	signedAll := func(f32 func(float32) float32, f64 func(float64) float64) op.Kernel { return unaryKernel(un(f32), un(f64)) }
+	signedAll := func(f32 func(float32) float32, f64 func(float64) float64) op.Kernel {
+		return unaryKernel(un(f32), un(f64))
+	}
 	_ = signedAll
 	return []op.Def{
 		{Spec: spec("Neg"), Kernel: unaryKernel(signed(neg[float32], neg[float64], neg[int32], neg[int64], neg[int8], neg[int16])...)},

@@ -11,4 +11,5 @@ func Register(s *op.Set) {
 	s.Add(hashDefs()...)
 	s.Add(raggedDefs()...)
 	s.Add(tableDefs()...)
+	s.Add(parseDefs()...)
 }

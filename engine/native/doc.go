@@ -1,0 +1,25 @@
+// Package native is score's pure-Go TensorFlow engine: it loads a
+// SavedModel and executes its graph on the CPU with kernels from the op
+// table (core ops here; numeric, textops and flowops register the rest).
+//
+// Loading follows TensorFlow's own loader (session style): pick the
+// MetaGraphDef by tags, check every op reachable from the signature and
+// from the restore and init paths (including inside the library functions
+// they call) and report all missing ops at once as an
+// *engine.UnsupportedOpsError, run the saver's restore op with the variables
+// prefix (and asset paths) fed, run the init op(s), and compile the
+// signature into a plan.
+//
+// Execution: a plan is the pruned (data and control edges, fed tensors cut
+// their producers), topologically ordered list of nodes for one set of
+// feeds and fetches, with every value in a numbered slot. Plans and
+// library functions are compiled once, cached and immutable; each Run keeps
+// its values in its own slot slice, releasing each as soon as its last
+// reader has run, so concurrent Runs are safe. Nodes run one after the
+// other; kernels get Context.Threads for intra-op parallelism.
+//
+// Safety: kernels reach files only through the Context: the model's
+// assets/ and variables/ files and its own checkpoint. Nothing else is read.
+// Errors from kernels name the node and op, as TensorFlow's do
+// (*NodeError); inside functions the node is "function/node".
+package native

@@ -1,0 +1,54 @@
+package native_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/scorekit/score/engine"
+	"github.com/scorekit/score/engine/enginetest"
+	"github.com/scorekit/score/engine/native"
+	"github.com/scorekit/score/internal/fixtures"
+	"github.com/scorekit/score/tensor"
+)
+
+func TestConformance(t *testing.T) {
+	enginetest.Run(t, native.New())
+}
+
+// A bad id fails the batch with an error naming the gather node and op;
+// the model stays usable.
+func TestRunErrorNamesOp(t *testing.T) {
+	dir := fixtures.SavedModel(t, "sms_spam_embedding_mlp_tf2/spam_model")
+	m, err := native.New().Load(context.Background(), dir, engine.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	ids := make([]float32, 16)
+	ids[11] = 20000 // the embedding has 7954 rows
+	_, err = m.Run(context.Background(), map[string]*tensor.Tensor{"embedding_input": tensor.Must(tensor.Float, []int{2, 8}, ids)})
+	var ne *native.NodeError
+	if !errors.As(err, &ne) || ne.Op != "ResourceGather" || !strings.Contains(err.Error(), "embedding_lookup (ResourceGather)") {
+		t.Fatalf("want a ResourceGather node error, got %v", err)
+	}
+	ids[11] = 3
+	if _, err := m.Run(context.Background(), map[string]*tensor.Tensor{"embedding_input": tensor.Must(tensor.Float, []int{2, 8}, ids)}); err != nil {
+		t.Fatalf("model unusable after a failed batch: %v", err)
+	}
+}
+
+func TestSupportedOps(t *testing.T) {
+	ops := native.SupportedOps()
+	have := map[string]bool{}
+	for _, o := range ops {
+		have[o] = true
+	}
+	// One op from each part of the table.
+	for _, o := range []string{"Const", "StatefulPartitionedCall", "MatMul", "StringSplitV2", "LookupTableFindV2", "StatelessWhile", "RestoreV2"} {
+		if !have[o] {
+			t.Errorf("SupportedOps lacks %s", o)
+		}
+	}
+}

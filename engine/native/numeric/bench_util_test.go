@@ -1,0 +1,5 @@
+package numeric
+
+import "runtime"
+
+func benchThreads() int { return runtime.GOMAXPROCS(0) }

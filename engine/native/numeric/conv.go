@@ -1,0 +1,232 @@
+package numeric
+
+import (
+	"sync"
+
+	"github.com/scorekit/score/engine/native/op"
+	"github.com/scorekit/score/tensor"
+)
+
+// convGeom is the geometry of an NHWC Conv2D.
+type convGeom struct {
+	n, h, w, ci, kh, kw, co int
+	hw, ww                  window
+}
+
+func conv2D(c op.Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
+	x, f := in[0], in[1]
+	if x.Rank() != 4 || f.Rank() != 4 {
+		return nil, c.Errorf("input and filter must be 4-dimensional, got %s and %s", x, f)
+	}
+	if x.DType() != f.DType() {
+		return nil, c.Errorf("operands have different types %s and %s", x.DType(), f.DType())
+	}
+	attrs, err := readWindowAttrs(c, true)
+	if err != nil {
+		return nil, err
+	}
+	g := convGeom{n: x.Dim(0), h: x.Dim(1), w: x.Dim(2), ci: x.Dim(3), kh: f.Dim(0), kw: f.Dim(1), co: f.Dim(3)}
+	if f.Dim(2) == 0 || g.ci%f.Dim(2) != 0 {
+		return nil, c.Errorf("input depth %d must be evenly divisible by filter depth %d", g.ci, f.Dim(2))
+	}
+	if f.Dim(2) != g.ci {
+		return nil, c.Errorf("grouped convolution (input depth %d, filter depth %d) is not supported", g.ci, f.Dim(2))
+	}
+	g.hw = window{in: g.h, k: g.kh, stride: attrs.strides[0], dil: attrs.dil[0]}
+	g.ww = window{in: g.w, k: g.kw, stride: attrs.strides[1], dil: attrs.dil[1]}
+	if err := windowOut(c, &g.hw, attrs.padding, attrs.explicit[0]); err != nil {
+		return nil, err
+	}
+	if err := windowOut(c, &g.ww, attrs.padding, attrs.explicit[1]); err != nil {
+		return nil, err
+	}
+	out, err := alloc(c, x.DType(), []int{g.n, g.hw.out, g.ww.out, g.co})
+	if err != nil {
+		return nil, err
+	}
+	if out.NumElements() == 0 {
+		return []*tensor.Tensor{out}, nil
+	}
+	switch xv := x.Data().(type) {
+	case []float32:
+		convF32(c.Threads(), &g, xv, f.Data().([]float32), out.Data().([]float32))
+	case []float64:
+		convIm2col(&g, xv, f.Data().([]float64), out.Data().([]float64), func(m, n, k int, a, b, o []float64) {
+			matmulT(false, false, m, n, k, a, b, o)
+		})
+	default:
+		return nil, c.Errorf("dtype %s is not supported", x.DType())
+	}
+	return []*tensor.Tensor{out}, nil
+}
+
+// convF32 picks the strided-GEMM path (no patch copy) when the filter has
+// one row and no width dilation, else im2col + Sgemm.
+func convF32(threads int, g *convGeom, x, f, out []float32) {
+	if g.kh == 1 && g.ww.dil == 1 {
+		convRows(threads, g, x, f, out)
+		return
+	}
+	convIm2col(g, x, f, out, func(m, n, k int, a, b, o []float32) {
+		Sgemm(false, false, m, n, k, 1, a, k, b, n, 1, o, n, threads) // o is zeroed
+	})
+}
+
+// convRows handles kh == 1: each output row (n, oh) is one GEMM whose A is
+// the (width-padded) input row read with row stride stride_w·C, so the
+// overlapping patches are never copied. Rows are spread over goroutines.
+func convRows(threads int, g *convGeom, x, f, out []float32) {
+	padL := g.ww.padBefore
+	padR := max(0, (g.ww.out-1)*g.ww.stride+g.kw-padL-g.w)
+	wp := g.w + padL + padR
+	k := g.kw * g.ci
+	rows := g.n * g.hw.out
+	outRow := g.ww.out * g.co
+	work := func(r0, r1 int) {
+		var buf []float32
+		if padL+padR > 0 {
+			buf = make([]float32, wp*g.ci)
+		}
+		for r := r0; r < r1; r++ {
+			n, oh := r/g.hw.out, r%g.hw.out
+			ih := oh*g.hw.stride - g.hw.padBefore
+			dst := out[r*outRow : (r+1)*outRow]
+			if ih < 0 || ih >= g.h {
+				continue // zero padding rows: dst stays zero
+			}
+			src := x[(n*g.h+ih)*g.w*g.ci : (n*g.h+ih+1)*g.w*g.ci]
+			if buf != nil {
+				copy(buf[padL*g.ci:], src)
+				src = buf
+			}
+			Sgemm(false, false, g.ww.out, g.co, k, 1, src, g.ww.stride*g.ci, f, g.co, 1, dst, g.co, 1) // dst is zeroed
+		}
+	}
+	t := max(1, min(threads, rows, rows*outRow*k/(1<<16)))
+	if t == 1 {
+		work(0, rows)
+		return
+	}
+	var wg sync.WaitGroup
+	step := (rows + t - 1) / t
+	for r0 := 0; r0 < rows; r0 += step {
+		wg.Add(1)
+		go func(r0, r1 int) {
+			defer wg.Done()
+			work(r0, r1)
+		}(r0, min(rows, r0+step))
+	}
+	wg.Wait()
+}
+
+// convIm2col builds patch rows [pixels, kh·kw·C] in chunks and multiplies
+// each chunk by the filter viewed as [kh·kw·C, Cout].
+func convIm2col[T number](g *convGeom, x, f, out []T, mm func(m, n, k int, a, b, o []T)) {
+	k := g.kh * g.kw * g.ci
+	pixels := g.n * g.hw.out * g.ww.out
+	chunk := max(1, min(pixels, (1<<21)/max(1, k)))
+	patches := make([]T, chunk*k)
+	for p0 := 0; p0 < pixels; p0 += chunk {
+		m := min(chunk, pixels-p0)
+		for i := 0; i < m; i++ {
+			p := p0 + i
+			ow := p % g.ww.out
+			oh := (p / g.ww.out) % g.hw.out
+			n := p / (g.ww.out * g.hw.out)
+			row := patches[i*k : (i+1)*k]
+			for a := 0; a < g.kh; a++ {
+				ih := oh*g.hw.stride - g.hw.padBefore + a*g.hw.dil
+				for b := 0; b < g.kw; b++ {
+					iw := ow*g.ww.stride - g.ww.padBefore + b*g.ww.dil
+					dst := row[(a*g.kw+b)*g.ci : (a*g.kw+b+1)*g.ci]
+					if ih < 0 || ih >= g.h || iw < 0 || iw >= g.w {
+						clear(dst)
+						continue
+					}
+					copy(dst, x[((n*g.h+ih)*g.w+iw)*g.ci:])
+				}
+			}
+		}
+		mm(m, g.co, k, patches[:m*k], f, out[p0*g.co:(p0+m)*g.co])
+	}
+}
+
+// depthwise computes DepthwiseConv2dNative directly: filter [kh,kw,C,M],
+// output channel c·M+q.
+func depthwiseT[T number](g *convGeom, mult int, x, f, out []T) {
+	oc := g.ci * mult
+	for n := 0; n < g.n; n++ {
+		for oh := 0; oh < g.hw.out; oh++ {
+			for ow := 0; ow < g.ww.out; ow++ {
+				dst := out[((n*g.hw.out+oh)*g.ww.out+ow)*oc:][:oc]
+				for a := 0; a < g.kh; a++ {
+					ih := oh*g.hw.stride - g.hw.padBefore + a*g.hw.dil
+					if ih < 0 || ih >= g.h {
+						continue
+					}
+					for b := 0; b < g.kw; b++ {
+						iw := ow*g.ww.stride - g.ww.padBefore + b*g.ww.dil
+						if iw < 0 || iw >= g.w {
+							continue
+						}
+						src := x[((n*g.h+ih)*g.w+iw)*g.ci:][:g.ci]
+						fw := f[(a*g.kw+b)*oc:][:oc]
+						for ch, v := range src {
+							for q := 0; q < mult; q++ {
+								dst[ch*mult+q] += v * fw[ch*mult+q]
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func depthwiseConv(c op.Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
+	x, f := in[0], in[1]
+	if x.Rank() != 4 || f.Rank() != 4 {
+		return nil, c.Errorf("input and filter must be 4-dimensional, got %s and %s", x, f)
+	}
+	if x.DType() != f.DType() {
+		return nil, c.Errorf("operands have different types %s and %s", x.DType(), f.DType())
+	}
+	attrs, err := readWindowAttrs(c, true)
+	if err != nil {
+		return nil, err
+	}
+	g := convGeom{n: x.Dim(0), h: x.Dim(1), w: x.Dim(2), ci: x.Dim(3), kh: f.Dim(0), kw: f.Dim(1)}
+	if f.Dim(2) != g.ci {
+		return nil, c.Errorf("input and filter must have the same depth: %d vs %d", g.ci, f.Dim(2))
+	}
+	mult := f.Dim(3)
+	g.co = g.ci * mult
+	g.hw = window{in: g.h, k: g.kh, stride: attrs.strides[0], dil: attrs.dil[0]}
+	g.ww = window{in: g.w, k: g.kw, stride: attrs.strides[1], dil: attrs.dil[1]}
+	if err := windowOut(c, &g.hw, attrs.padding, attrs.explicit[0]); err != nil {
+		return nil, err
+	}
+	if err := windowOut(c, &g.ww, attrs.padding, attrs.explicit[1]); err != nil {
+		return nil, err
+	}
+	out, err := alloc(c, x.DType(), []int{g.n, g.hw.out, g.ww.out, g.co})
+	if err != nil {
+		return nil, err
+	}
+	switch xv := x.Data().(type) {
+	case []float32:
+		depthwiseT(&g, mult, xv, f.Data().([]float32), out.Data().([]float32))
+	case []float64:
+		depthwiseT(&g, mult, xv, f.Data().([]float64), out.Data().([]float64))
+	default:
+		return nil, c.Errorf("dtype %s is not supported", x.DType())
+	}
+	return []*tensor.Tensor{out}, nil
+}
+
+func convDefs() []op.Def {
+	return []op.Def{
+		{Spec: "Conv2D(input: T, filter: T) -> (output: T); T: type; strides: list(int); use_cudnn_on_gpu: bool = true; padding: string; explicit_paddings: list(int) = []; data_format: string = 'NHWC'; dilations: list(int) = [1, 1, 1, 1]", Kernel: conv2D},
+		{Spec: "DepthwiseConv2dNative(input: T, filter: T) -> (output: T); T: type; strides: list(int); padding: string; explicit_paddings: list(int) = []; data_format: string = 'NHWC'; dilations: list(int) = [1, 1, 1, 1]", Kernel: depthwiseConv},
+	}
+}

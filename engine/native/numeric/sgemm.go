@@ -1,0 +1,282 @@
+package numeric
+
+import (
+	"sync"
+)
+
+// Blocking parameters of the packed GEMM: a micro-tile is mr×nr, A is packed
+// in kc×mc blocks, B in kc×nc blocks (sizes chosen to keep a packed A block
+// in L2 and a B micro-panel in L1).
+const (
+	mr = 6
+	nr = 16
+	kc = 256
+	mc = 96
+	nc = 2048
+)
+
+// microKernel adds A·B to the mr×nr tile at c (row stride ldc), where A is
+// mr×k with element (r,p) at a[r*rs+p*ps] (a packed panel has rs=1, ps=mr;
+// rows of a row-major matrix have rs=lda, ps=1) and b is a packed k×nr
+// panel.
+type microKernel func(k int, a []float32, rs, ps int, b, c []float32, ldc int)
+
+// kernel is the micro-kernel in use: the AVX2+FMA one where the CPU has it.
+var kernel = bestKernel()
+
+// kernelGo is the portable micro-kernel: one row at a time with the 16
+// accumulators in locals, so the compiler keeps them in registers.
+func kernelGo(k int, a []float32, rs, ps int, b, c []float32, ldc int) {
+	b = b[:k*nr]
+	for r := 0; r < mr; r++ {
+		var c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15 float32
+		ai := r * rs
+		for p := 0; p < k; p++ {
+			av := a[ai]
+			ai += ps
+			bp := (*[nr]float32)(b[p*nr:])
+			c0 += av * bp[0]
+			c1 += av * bp[1]
+			c2 += av * bp[2]
+			c3 += av * bp[3]
+			c4 += av * bp[4]
+			c5 += av * bp[5]
+			c6 += av * bp[6]
+			c7 += av * bp[7]
+			c8 += av * bp[8]
+			c9 += av * bp[9]
+			c10 += av * bp[10]
+			c11 += av * bp[11]
+			c12 += av * bp[12]
+			c13 += av * bp[13]
+			c14 += av * bp[14]
+			c15 += av * bp[15]
+		}
+		row := (*[nr]float32)(c[r*ldc:])
+		row[0] += c0
+		row[1] += c1
+		row[2] += c2
+		row[3] += c3
+		row[4] += c4
+		row[5] += c5
+		row[6] += c6
+		row[7] += c7
+		row[8] += c8
+		row[9] += c9
+		row[10] += c10
+		row[11] += c11
+		row[12] += c12
+		row[13] += c13
+		row[14] += c14
+		row[15] += c15
+	}
+}
+
+// Sgemm computes C = alpha·op(A)·op(B) + beta·C for row-major float32
+// matrices: op(A) is m×k (A is m×k with row stride lda, or k×m when transA),
+// op(B) is k×n (B is k×n with row stride ldb, or n×k when transB), C is m×n
+// with row stride ldc. It uses up to threads goroutines. The slices must be
+// large enough for the given sizes and strides; C must not alias A or B.
+func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int,
+	beta float32, c []float32, ldc int, threads int) {
+	sgemmWith(kernel, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads)
+}
+
+func sgemmWith(kern microKernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
+	b []float32, ldb int, beta float32, c []float32, ldc int, threads int) {
+	if m <= 0 || n <= 0 {
+		return
+	}
+	scaleC(m, n, beta, c, ldc)
+	if k <= 0 || alpha == 0 {
+		return
+	}
+	g := gemm{kern: kern, transA: transA, transB: transB, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc}
+	work := float64(m) * float64(n) * float64(k)
+	t := max(1, min(threads, int(work/(1<<17))))
+	if t == 1 {
+		g.run(0, m, 0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	if m >= n || n < nr*t {
+		t = min(t, (m+mr-1)/mr)
+		step := ((m+t-1)/t + mr - 1) / mr * mr
+		for i0 := 0; i0 < m; i0 += step {
+			wg.Add(1)
+			go func(i0, i1 int) {
+				defer wg.Done()
+				g.run(i0, i1, 0, n)
+			}(i0, min(m, i0+step))
+		}
+	} else {
+		step := ((n+t-1)/t + nr - 1) / nr * nr
+		for j0 := 0; j0 < n; j0 += step {
+			wg.Add(1)
+			go func(j0, j1 int) {
+				defer wg.Done()
+				g.run(0, m, j0, j1)
+			}(j0, min(n, j0+step))
+		}
+	}
+	wg.Wait()
+}
+
+func scaleC(m, n int, beta float32, c []float32, ldc int) {
+	if beta == 1 {
+		return
+	}
+	for i := 0; i < m; i++ {
+		row := c[i*ldc : i*ldc+n]
+		if beta == 0 {
+			clear(row)
+			continue
+		}
+		for j := range row {
+			row[j] *= beta
+		}
+	}
+}
+
+type gemm struct {
+	kern           microKernel
+	transA, transB bool
+	k              int
+	alpha          float32
+	a, b, c        []float32
+	lda, ldb, ldc  int
+}
+
+type packBufs struct{ a, b []float32 }
+
+var bufPool = sync.Pool{New: func() any {
+	return &packBufs{a: make([]float32, mc*kc), b: make([]float32, kc*nc)}
+}}
+
+// run computes rows [i0,i1) × cols [j0,j1) of C serially.
+func (g *gemm) run(i0, i1, j0, j1 int) {
+	bufs := bufPool.Get().(*packBufs)
+	defer bufPool.Put(bufs)
+	var tile [mr * nr]float32
+	for jc := j0; jc < j1; jc += nc {
+		nb := min(nc, j1-jc)
+		for pc := 0; pc < g.k; pc += kc {
+			kb := min(kc, g.k-pc)
+			g.packB(bufs.b, pc, kb, jc, nb)
+			for ic := i0; ic < i1; ic += mc {
+				mb := min(mc, i1-ic)
+				direct := !g.transA && g.alpha == 1
+				g.packA(bufs.a, ic, mb, pc, kb, direct)
+				for jr := 0; jr < nb; jr += nr {
+					bp := bufs.b[jr*kb : (jr+nr)*kb]
+					nw := min(nr, nb-jr)
+					for ir := 0; ir < mb; ir += mr {
+						ap, rs, ps := bufs.a[ir*kb:(ir+mr)*kb], 1, mr
+						mw := min(mr, mb-ir)
+						if direct && mw == mr {
+							ap, rs, ps = g.a[(ic+ir)*g.lda+pc:], g.lda, 1
+						}
+						ci := (ic+ir)*g.ldc + jc + jr
+						if mw == mr && nw == nr {
+							g.kern(kb, ap, rs, ps, bp, g.c[ci:], g.ldc)
+							continue
+						}
+						clear(tile[:])
+						g.kern(kb, ap, rs, ps, bp, tile[:], nr)
+						for r := 0; r < mw; r++ {
+							row := g.c[ci+r*g.ldc : ci+r*g.ldc+nw]
+							for j := range row {
+								row[j] += tile[r*nr+j]
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// packA packs rows [i0,i0+mb) × depth [p0,p0+kb) of alpha·op(A) into
+// micro-panels of mr rows, each stored depth-major, zero-padded.
+//
+// With skipFull, full panels are left unpacked: the kernel reads those rows
+// of A in place.
+func (g *gemm) packA(dst []float32, i0, mb, p0, kb int, skipFull bool) {
+	for ir := 0; ir < mb; ir += mr {
+		panel := dst[ir*kb : (ir+mr)*kb]
+		mw := min(mr, mb-ir)
+		if skipFull && mw == mr {
+			continue
+		}
+		if !g.transA && mw == mr {
+			g.packA6(panel, i0+ir, p0, kb)
+			continue
+		}
+		for r := 0; r < mr; r++ {
+			if r >= mw {
+				for p := 0; p < kb; p++ {
+					panel[p*mr+r] = 0
+				}
+				continue
+			}
+			i := i0 + ir + r
+			if !g.transA {
+				src := g.a[i*g.lda+p0 : i*g.lda+p0+kb]
+				for p, v := range src {
+					panel[p*mr+r] = g.alpha * v
+				}
+			} else {
+				for p := 0; p < kb; p++ {
+					panel[p*mr+r] = g.alpha * g.a[(p0+p)*g.lda+i]
+				}
+			}
+		}
+	}
+}
+
+// packA6 interleaves six full rows of a non-transposed A: sequential
+// writes, six sequential read streams.
+func (g *gemm) packA6(panel []float32, i, p0, kb int) {
+	row := func(r int) []float32 { o := (i+r)*g.lda + p0; return g.a[o : o+kb] }
+	r0, r1, r2, r3, r4, r5 := row(0), row(1), row(2), row(3), row(4), row(5)
+	panel = panel[:kb*mr]
+	for p := 0; p < kb; p++ {
+		q := (*[mr]float32)(panel[p*mr:])
+		q[0], q[1], q[2], q[3], q[4], q[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
+	}
+	if g.alpha != 1 {
+		for j := range panel {
+			panel[j] *= g.alpha
+		}
+	}
+}
+
+// packB packs depth [p0,p0+kb) × cols [j0,j0+nb) of op(B) into micro-panels
+// of nr columns, each stored depth-major, zero-padded.
+func (g *gemm) packB(dst []float32, p0, kb, j0, nb int) {
+	for jr := 0; jr < nb; jr += nr {
+		panel := dst[jr*kb : (jr+nr)*kb]
+		nw := min(nr, nb-jr)
+		if !g.transB {
+			for p := 0; p < kb; p++ {
+				row := panel[p*nr : p*nr+nr]
+				off := (p0+p)*g.ldb + j0 + jr
+				copy(row, g.b[off:off+nw])
+				clear(row[nw:])
+			}
+			continue
+		}
+		for j := 0; j < nr; j++ {
+			if j >= nw {
+				for p := 0; p < kb; p++ {
+					panel[p*nr+j] = 0
+				}
+				continue
+			}
+			src := g.b[(j0+jr+j)*g.ldb+p0 : (j0+jr+j)*g.ldb+p0+kb]
+			for p, v := range src {
+				panel[p*nr+j] = v
+			}
+		}
+	}
+}

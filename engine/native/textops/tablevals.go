@@ -1,0 +1,103 @@
+package textops
+
+import "fmt"
+
+// Typed-slice helpers for table values: the value slice is one of the Go
+// slice types tensor uses.
+
+func appendValue(dst, src any, i int) any {
+	switch d := dst.(type) {
+	case []int64:
+		return append(d, src.([]int64)[i])
+	case []int32:
+		return append(d, src.([]int32)[i])
+	case []string:
+		return append(d, src.([]string)[i])
+	case []float32:
+		return append(d, src.([]float32)[i])
+	case []float64:
+		return append(d, src.([]float64)[i])
+	case []bool:
+		return append(d, src.([]bool)[i])
+	}
+	panic(fmt.Sprintf("textops: table value slice %T", dst)) // NewTable refuses other types
+}
+
+func setValue(dst any, j int, src any, i int) {
+	switch d := dst.(type) {
+	case []int64:
+		d[j] = src.([]int64)[i]
+	case []int32:
+		d[j] = src.([]int32)[i]
+	case []string:
+		d[j] = src.([]string)[i]
+	case []float32:
+		d[j] = src.([]float32)[i]
+	case []float64:
+		d[j] = src.([]float64)[i]
+	case []bool:
+		d[j] = src.([]bool)[i]
+	}
+}
+
+func valueAt(s any, i int) any {
+	switch d := s.(type) {
+	case []int64:
+		return d[i]
+	case []int32:
+		return d[i]
+	case []string:
+		return d[i]
+	case []float32:
+		return d[i]
+	case []float64:
+		return d[i]
+	case []bool:
+		return d[i]
+	}
+	return nil
+}
+
+func sameValue(a any, j int, b any, i int) bool { return valueAt(a, j) == valueAt(b, i) }
+
+// gatherValues returns vals[idx[i]], or def (scalar or per-key) where
+// idx[i] < 0.
+func gatherValues(vals any, idx []int, def any) (any, error) {
+	switch v := vals.(type) {
+	case []int64:
+		return gatherT(v, idx, def)
+	case []int32:
+		return gatherT(v, idx, def)
+	case []string:
+		return gatherT(v, idx, def)
+	case []float32:
+		return gatherT(v, idx, def)
+	case []float64:
+		return gatherT(v, idx, def)
+	case []bool:
+		return gatherT(v, idx, def)
+	}
+	return nil, fmt.Errorf("unsupported value slice %T", vals)
+}
+
+func gatherT[T any](vals []T, idx []int, def any) ([]T, error) {
+	var d []T
+	if def != nil {
+		var ok bool
+		if d, ok = def.([]T); !ok {
+			return nil, fmt.Errorf("default value %T does not match values %T", def, vals)
+		}
+	}
+	out := make([]T, len(idx))
+	for i, j := range idx {
+		switch {
+		case j >= 0:
+			out[i] = vals[j]
+		case len(d) == 1:
+			out[i] = d[0]
+		default:
+			out[i] = d[i]
+		}
+	}
+	return out, nil
+}

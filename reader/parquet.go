@@ -1,0 +1,387 @@
+package reader
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+)
+
+// parquetSource streams a Parquet file row group by row group, decoding
+// only the text, id and field columns, BatchRows rows at a time.
+type parquetSource struct {
+	path, base string
+	opts       Options
+	pf         *file.Reader
+	fr         *pqarrow.FileReader
+
+	leaves    []int // leaf column indices to read
+	textName  string
+	idName    string
+	fieldName []string
+
+	groups  []int // row groups to read, in order
+	gi      int   // next index into groups
+	rowBase int64 // row index of the current group's first row
+	rr      pqarrow.RecordReader
+	batch   arrow.RecordBatch
+	bi      int   // next row within batch
+	bbase   int64 // row index of the batch's first row
+	cols    []arrow.Array
+	stats   Stats
+	intern  interner
+	fixbuf  []byte
+	numbuf  []byte
+	closed  bool
+}
+
+func openParquet(in Input, opts Options) (*parquetSource, error) {
+	if in.Compression != "" {
+		return nil, fmt.Errorf("open %s: parquet files cannot be read through %s; decompress them first", in.Path, in.Compression)
+	}
+	pf, err := file.OpenParquetFile(in.Path, false)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", in.Path, err)
+	}
+	batch := opts.BatchRows
+	if batch <= 0 {
+		batch = 1024
+	}
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: int64(batch)}, memory.DefaultAllocator)
+	if err != nil {
+		pf.Close()
+		return nil, fmt.Errorf("open %s: %w", in.Path, err)
+	}
+	p := &parquetSource{path: in.Path, base: filepath.Base(in.Path), opts: opts, pf: pf, fr: fr}
+	if err := p.mapColumns(); err != nil {
+		pf.Close()
+		return nil, fmt.Errorf("open %s: %w", in.Path, err)
+	}
+	n := pf.NumRowGroups()
+	if in.RowGroups == nil {
+		for g := 0; g < n; g++ {
+			p.groups = append(p.groups, g)
+		}
+	} else {
+		for _, g := range in.RowGroups {
+			if g < 0 || g >= n {
+				pf.Close()
+				return nil, fmt.Errorf("open %s: row group %d out of range (file has %d)", in.Path, g, n)
+			}
+		}
+		p.groups = append(p.groups, in.RowGroups...)
+	}
+	return p, nil
+}
+
+func isStringType(t arrow.DataType) bool {
+	switch t.ID() {
+	case arrow.STRING, arrow.LARGE_STRING, arrow.STRING_VIEW:
+		return true
+	}
+	return false
+}
+
+func isBinaryType(t arrow.DataType) bool {
+	switch t.ID() {
+	case arrow.BINARY, arrow.LARGE_BINARY, arrow.BINARY_VIEW:
+		return true
+	}
+	return false
+}
+
+func (p *parquetSource) mapColumns() error {
+	var names []string
+	var leafOf []int
+	var types []arrow.DataType
+	var strs []int
+	for _, f := range p.fr.Manifest.Fields {
+		if !f.IsLeaf() {
+			continue
+		}
+		if isStringType(f.Field.Type) {
+			strs = append(strs, len(names))
+		}
+		names = append(names, f.Field.Name)
+		leafOf = append(leafOf, f.ColIndex)
+		types = append(types, f.Field.Type)
+	}
+	if len(names) == 0 {
+		return fmt.Errorf("%w: no scalar columns", ErrNoTextColumn)
+	}
+	if len(strs) == 0 && p.opts.TextColumn == "" {
+		return fmt.Errorf("%w: no string column among %s", ErrNoTextColumn, quoteList(names))
+	}
+	ti, err := pickText(p.opts.TextColumn, names, strs)
+	if err != nil {
+		return err
+	}
+	if !isStringType(types[ti]) && !isBinaryType(types[ti]) {
+		return fmt.Errorf("%w: column %q is %s, not a string", ErrNoTextColumn, names[ti], types[ti])
+	}
+	p.textName = names[ti]
+	use := []int{ti}
+	idIdx := -1
+	if p.opts.IDColumn != "" {
+		if idIdx = indexOfName(p.opts.IDColumn, names); idIdx < 0 {
+			return fmt.Errorf("id column %q not found among %s", p.opts.IDColumn, quoteList(names))
+		}
+	} else {
+		for k, n := range names {
+			if strings.EqualFold(n, "id") && k != ti {
+				idIdx = k
+				break
+			}
+		}
+	}
+	if idIdx >= 0 {
+		p.idName = names[idIdx]
+		use = append(use, idIdx)
+	}
+	if p.opts.LabelColumns != nil {
+		for _, l := range p.opts.LabelColumns {
+			k := indexOfName(l, names)
+			if k < 0 {
+				return fmt.Errorf("label column %q not found among %s", l, quoteList(names))
+			}
+			p.fieldName = append(p.fieldName, names[k])
+			use = append(use, k)
+		}
+	} else {
+		for k, n := range names {
+			if k != ti && k != idIdx {
+				p.fieldName = append(p.fieldName, n)
+				use = append(use, k)
+			}
+		}
+	}
+	seen := map[int]bool{}
+	for _, k := range use {
+		if !seen[leafOf[k]] {
+			seen[leafOf[k]] = true
+			p.leaves = append(p.leaves, leafOf[k])
+		}
+	}
+	return nil
+}
+
+func (p *parquetSource) Columns() []string { return append([]string(nil), p.fieldName...) }
+func (p *parquetSource) Stats() Stats      { return p.stats }
+
+func (p *parquetSource) Close() error {
+	if p.closed {
+		return nil
+	}
+	p.closed = true
+	p.releaseGroup()
+	return p.pf.Close()
+}
+
+func (p *parquetSource) releaseGroup() {
+	if p.batch != nil {
+		p.batch.Release()
+		p.batch = nil
+	}
+	if p.rr != nil {
+		p.rr.Release()
+		p.rr = nil
+	}
+}
+
+// advance makes p.batch hold unread rows; io.EOF after the last group.
+func (p *parquetSource) advance(ctx context.Context) error {
+	for p.batch == nil || p.bi >= int(p.batch.NumRows()) {
+		if p.batch != nil {
+			p.bbase += p.batch.NumRows()
+			p.batch.Release()
+			p.batch = nil
+		}
+		if p.rr != nil && p.rr.Next() {
+			p.batch = p.rr.RecordBatch()
+			p.batch.Retain()
+			p.bi = 0
+			p.cols = p.cols[:0]
+			sc := p.batch.Schema()
+			for _, name := range append([]string{p.textName, p.idName}, p.fieldName...) {
+				var col arrow.Array
+				if name != "" {
+					if idx := sc.FieldIndices(name); len(idx) > 0 {
+						col = p.batch.Column(idx[0])
+					}
+				}
+				p.cols = append(p.cols, col)
+			}
+			continue
+		}
+		if p.rr != nil {
+			err := p.rr.Err()
+			p.releaseGroup()
+			if err != nil && err != io.EOF {
+				return fmt.Errorf("read %s: row group %d: %w", p.path, p.groups[p.gi-1], err)
+			}
+		}
+		if p.gi >= len(p.groups) {
+			return io.EOF
+		}
+		g := p.groups[p.gi]
+		p.gi++
+		p.rowBase = 0
+		for k := 0; k < g; k++ {
+			p.rowBase += p.pf.MetaData().RowGroup(k).NumRows()
+		}
+		p.bbase = p.rowBase
+		rr, err := p.fr.GetRecordReader(ctx, p.leaves, []int{g})
+		if err != nil {
+			return fmt.Errorf("read %s: row group %d: %w", p.path, g, err)
+		}
+		p.rr = rr
+	}
+	return nil
+}
+
+func (p *parquetSource) Next(ctx context.Context) (Record, error) {
+	if err := ctx.Err(); err != nil {
+		return Record{}, err
+	}
+	if p.closed {
+		return Record{}, io.EOF
+	}
+	if err := p.advance(ctx); err != nil {
+		return Record{}, err
+	}
+	i := p.bi
+	p.bi++
+	row := p.bbase + int64(i) + 1
+	p.stats.Records++
+	rec := Record{Source: p.path, Row: row}
+	fail := func(e error) (Record, error) {
+		p.stats.Errors++
+		rec.Text, rec.Null, rec.Fields = "", false, nil
+		rec.Err = &RowError{File: p.path, Row: row, Err: e}
+		return rec, nil
+	}
+	repaired := false
+	if id := p.cols[1]; id != nil && !id.IsNull(i) {
+		s, rep, err := p.cell(id, i, false)
+		if err != nil {
+			return fail(fmt.Errorf("id column %q: %w", p.idName, err))
+		}
+		rec.ID, repaired = s, rep
+	}
+	if rec.ID == "" {
+		rec.ID = baseID(p.base, row)
+	}
+	if t := p.cols[0]; t == nil || t.IsNull(i) {
+		rec.Null = true
+	} else {
+		s, rep, err := p.cell(t, i, true)
+		if err != nil {
+			return fail(fmt.Errorf("text column %q: %w", p.textName, err))
+		}
+		rec.Text, repaired = s, repaired || rep
+	}
+	if len(p.fieldName) > 0 {
+		rec.Fields = make(map[string]string, len(p.fieldName))
+		for k, name := range p.fieldName {
+			col := p.cols[2+k]
+			if col == nil || col.IsNull(i) {
+				rec.Fields[name] = ""
+				continue
+			}
+			s, rep, err := p.cell(col, i, false)
+			if err != nil {
+				return fail(fmt.Errorf("column %q: %w", name, err))
+			}
+			rec.Fields[name], repaired = s, repaired || rep
+		}
+	}
+	if repaired {
+		p.stats.Repaired++
+	}
+	if rec.Null {
+		p.stats.Nulls++
+	}
+	return rec, nil
+}
+
+// cell renders value i of col as an owned string. Strings are checked for
+// UTF-8 and size; short non-text values are interned.
+func (p *parquetSource) cell(col arrow.Array, i int, text bool) (string, bool, error) {
+	var s string
+	switch a := col.(type) {
+	case *array.String:
+		s = a.Value(i)
+	case *array.LargeString:
+		s = a.Value(i)
+	case *array.StringView:
+		s = a.Value(i)
+	case *array.Binary:
+		return p.bytesCell(a.Value(i), text)
+	case *array.LargeBinary:
+		return p.bytesCell(a.Value(i), text)
+	case *array.BinaryView:
+		return p.bytesCell(a.Value(i), text)
+	case *array.Int64:
+		p.numbuf = strconv.AppendInt(p.numbuf[:0], a.Value(i), 10)
+		return p.intern.get(p.numbuf), false, nil
+	case *array.Int32:
+		p.numbuf = strconv.AppendInt(p.numbuf[:0], int64(a.Value(i)), 10)
+		return p.intern.get(p.numbuf), false, nil
+	default:
+		return col.ValueStr(i), false, nil
+	}
+	if len(s) > p.opts.maxRecord() {
+		return "", false, fmt.Errorf("%w: cell exceeds %d bytes", ErrTooLarge, p.opts.maxRecord())
+	}
+	if utf8.ValidString(s) {
+		if text {
+			return strings.Clone(s), false, nil
+		}
+		return p.intern.getString(s), false, nil
+	}
+	return p.bytesCell([]byte(s), text)
+}
+
+func (p *parquetSource) bytesCell(b []byte, text bool) (string, bool, error) {
+	if len(b) > p.opts.maxRecord() {
+		return "", false, fmt.Errorf("%w: cell exceeds %d bytes", ErrTooLarge, p.opts.maxRecord())
+	}
+	b, rep, err := fixUTF8(b, p.opts.reject(), &p.fixbuf)
+	if err != nil {
+		return "", false, err
+	}
+	if text {
+		return string(b), rep, nil
+	}
+	return p.intern.get(b), rep, nil
+}
+
+// parquetRows returns the row count of the chosen row groups from the
+// footer.
+func parquetRows(path string, groups []int) (int64, error) {
+	pf, err := file.OpenParquetFile(path, false)
+	if err != nil {
+		return 0, fmt.Errorf("open %s: %w", path, err)
+	}
+	defer pf.Close()
+	if groups == nil {
+		return pf.NumRows(), nil
+	}
+	var n int64
+	for _, g := range groups {
+		if g < 0 || g >= pf.NumRowGroups() {
+			return 0, fmt.Errorf("open %s: row group %d out of range (file has %d)", path, g, pf.NumRowGroups())
+		}
+		n += pf.MetaData().RowGroup(g).NumRows()
+	}
+	return n, nil
+}

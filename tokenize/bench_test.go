@@ -1,0 +1,104 @@
+package tokenize
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/scorekit/score/internal/fixtures"
+)
+
+// loadBench reads the aclImdb test reviews (10,000 files) once.
+func loadBench(b *testing.B) ([]string, *Vocab) {
+	b.Helper()
+	docs := imdbDocs(b, 10000)
+	v, err := LoadVocabOffset(filepath.Join(fixtures.Corpus(b, "aclimdb"), "aclImdb", "imdb.vocab"), 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return docs, v
+}
+
+var benchModes = []Mode{ModeKeras, ModeTextVectorization, ModeWhitespace, ModeSpacy}
+
+func report(b *testing.B, docs, tokens int) {
+	s := b.Elapsed().Seconds()
+	b.ReportMetric(float64(docs)/s, "docs/s")
+	b.ReportMetric(float64(tokens)/s, "tokens/s")
+	b.ReportMetric(0, "ns/op")
+}
+
+func BenchmarkSplit(b *testing.B) {
+	docs, _ := loadBench(b)
+	for _, m := range benchModes {
+		b.Run(string(m), func(b *testing.B) {
+			e := mustNew(b, Options{Mode: m})
+			var toks []string
+			n, nt := 0, 0
+			b.ReportAllocs()
+			for b.Loop() {
+				toks = e.Split(docs[n%len(docs)], toks)
+				nt += len(toks)
+				n++
+			}
+			report(b, n, nt)
+		})
+	}
+}
+
+func BenchmarkEncodeIDs(b *testing.B) {
+	docs, v := loadBench(b)
+	for _, m := range benchModes {
+		b.Run(string(m), func(b *testing.B) {
+			e := mustNew(b, Options{Mode: m, Vocab: v, MaxLen: 256})
+			row := make([]int64, 256)
+			n, nt := 0, 0
+			b.ReportAllocs()
+			for b.Loop() {
+				nt += e.EncodeIDs(docs[n%len(docs)], row)
+				n++
+			}
+			report(b, n, nt)
+		})
+	}
+}
+
+func BenchmarkEncodeStrings(b *testing.B) {
+	docs, v := loadBench(b)
+	for _, m := range benchModes {
+		for _, withVocab := range []bool{false, true} {
+			name := string(m)
+			o := Options{Mode: m, MaxLen: 256}
+			if withVocab {
+				name += "/oov"
+				o.Vocab, o.OOVToken = v, "the"
+			}
+			b.Run(name, func(b *testing.B) {
+				e := mustNew(b, o)
+				row := make([]string, 256)
+				n, nt := 0, 0
+				b.ReportAllocs()
+				for b.Loop() {
+					nt += e.EncodeStrings(docs[n%len(docs)], row)
+					n++
+				}
+				report(b, n, nt)
+			})
+		}
+	}
+}
+
+// BenchmarkEncodeIDsParallel is the pipeline's use: many goroutines, one
+// Encoder.
+func BenchmarkEncodeIDsParallel(b *testing.B) {
+	docs, v := loadBench(b)
+	e := mustNew(b, Options{Mode: ModeTextVectorization, Vocab: v, MaxLen: 256})
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		row := make([]float32, 256)
+		i := 0
+		for pb.Next() {
+			e.EncodeFloat32(docs[i%len(docs)], row)
+			i++
+		}
+	})
+}

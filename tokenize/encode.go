@@ -1,0 +1,132 @@
+package tokenize
+
+// Split appends the document's tokens to dst[:0] and returns it. Tokens
+// that the mode did not change are substrings of text; changed ones share
+// one allocation per document.
+func (e *Encoder) Split(text string, dst []string) []string {
+	sc := e.get()
+	defer e.put(sc)
+	e.tokenize(text, sc)
+	dst = dst[:0]
+	for _, s := range sc.toks {
+		dst = append(dst, sc.str(text, s))
+	}
+	return dst
+}
+
+// Count returns the number of tokens Split would return.
+func (e *Encoder) Count(text string) int {
+	sc := e.get()
+	defer e.put(sc)
+	e.tokenize(text, sc)
+	return len(sc.toks)
+}
+
+// EncodeStrings writes exactly len(row) tokens into row, padded with
+// PadToken and truncated as Options say, and returns the number of tokens
+// before truncation. With Vocab and OOVToken set, tokens missing from the
+// vocabulary (or with id >= NumWords) are written as OOVToken.
+func (e *Encoder) EncodeStrings(text string, row []string) (n int) {
+	sc := e.get()
+	defer e.put(sc)
+	e.tokenize(text, sc)
+	for _, s := range sc.toks {
+		if e.vocab != nil && e.hasOOV {
+			id, ok := sc.lookup(e.vocab, text, s)
+			if !ok || (e.numWords > 0 && id >= e.numWords) {
+				sc.strs = append(sc.strs, e.oov)
+				continue
+			}
+			if s.inBuf {
+				tok, _ := e.vocab.canonical(sc.buf[s.a:s.b])
+				sc.strs = append(sc.strs, tok)
+				continue
+			}
+		}
+		sc.strs = append(sc.strs, sc.str(text, s))
+	}
+	return place(row, sc.strs, e.pad, e.padPost, e.truncPost)
+}
+
+// EncodeIDs writes exactly len(row) ids into row, as Keras
+// Tokenizer.texts_to_sequences followed by pad_sequences(maxlen=len(row))
+// would: unknown tokens get the OOV id when OOVToken is set and are dropped
+// otherwise; ids >= NumWords likewise; the pad id is 0. It returns the
+// sequence length before truncation. Without a Vocab every row is padding.
+func (e *Encoder) EncodeIDs(text string, row []int64) (n int) {
+	sc := e.get()
+	defer e.put(sc)
+	e.ids(text, sc)
+	return place(row, sc.ids, 0, e.padPost, e.truncPost)
+}
+
+// EncodeIDs32 is EncodeIDs for int32 inputs.
+func (e *Encoder) EncodeIDs32(text string, row []int32) (n int) {
+	return encodeConv(e, text, row)
+}
+
+// EncodeFloat32 is EncodeIDs for models that take ids as float32 (exact up
+// to 2^24).
+func (e *Encoder) EncodeFloat32(text string, row []float32) (n int) {
+	return encodeConv(e, text, row)
+}
+
+func encodeConv[T int32 | float32](e *Encoder, text string, row []T) int {
+	sc := e.get()
+	defer e.put(sc)
+	e.ids(text, sc)
+	seq, lead, n := window(len(row), sc.ids, e.padPost, e.truncPost)
+	clear(row)
+	for i, id := range seq {
+		row[lead+i] = T(id)
+	}
+	return n
+}
+
+// ids fills sc.ids with the Keras id sequence of text.
+func (e *Encoder) ids(text string, sc *scratch) {
+	if e.vocab == nil {
+		return
+	}
+	e.tokenize(text, sc)
+	for _, s := range sc.toks {
+		id, ok := sc.lookup(e.vocab, text, s)
+		switch {
+		case ok && (e.numWords == 0 || id < e.numWords):
+			sc.ids = append(sc.ids, id)
+		case e.hasOOV:
+			sc.ids = append(sc.ids, e.oovID)
+		}
+	}
+}
+
+// window returns the part of seq that lands in a row of length L and the
+// row offset where it starts (pad_sequences semantics), and len(seq).
+func window[T any](L int, seq []T, padPost, truncPost bool) (kept []T, lead, n int) {
+	n = len(seq)
+	kept = seq
+	if n > L {
+		if truncPost {
+			kept = seq[:L]
+		} else {
+			kept = seq[n-L:]
+		}
+	}
+	if !padPost {
+		lead = L - len(kept)
+	}
+	return kept, lead, n
+}
+
+// place writes seq into row with padding pad and returns len(seq).
+func place[T any](row, seq []T, pad T, padPost, truncPost bool) int {
+	kept, lead, n := window(len(row), seq, padPost, truncPost)
+	for i := range lead {
+		row[i] = pad
+	}
+	copy(row[lead:], kept)
+	for i := lead + len(kept); i < len(row); i++ {
+		row[i] = pad
+	}
+	return n
+}
