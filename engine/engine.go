@@ -95,6 +95,13 @@ type TensorSpec struct {
 	Sparse bool
 }
 
+// Key suffixes of the three tensors that feed a Sparse input.
+const (
+	SparseIndices    = "/indices"
+	SparseValues     = "/values"
+	SparseDenseShape = "/dense_shape"
+)
+
 // Input returns the input spec with the given key.
 func (s Signature) Input(key string) (TensorSpec, bool) { return find(s.Inputs, key) }
 

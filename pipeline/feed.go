@@ -114,26 +114,26 @@ func (f *Feeder) Build(texts []string) (map[string]*tensor.Tensor, error) {
 
 func (f *Feeder) buildIDs(texts []string) (*tensor.Tensor, error) {
 	n, L := len(texts), f.SeqLen
-	ids := make([]int64, n*L)
-	for i, s := range texts {
-		f.enc.EncodeIDs(s, ids[i*L:(i+1)*L])
-	}
 	shape := []int{n, L}
 	switch f.DType {
 	case tensor.Int64:
+		ids := make([]int64, n*L)
+		for i, s := range texts {
+			f.enc.EncodeIDs(s, ids[i*L:(i+1)*L])
+		}
 		return tensor.New(tensor.Int64, shape, ids)
 	case tensor.Int32:
-		out := make([]int32, len(ids))
-		for i, v := range ids {
-			out[i] = int32(v)
+		ids := make([]int32, n*L)
+		for i, s := range texts {
+			f.enc.EncodeIDs32(s, ids[i*L:(i+1)*L])
 		}
-		return tensor.New(tensor.Int32, shape, out)
+		return tensor.New(tensor.Int32, shape, ids)
 	default:
-		out := make([]float32, len(ids))
-		for i, v := range ids {
-			out[i] = float32(v)
+		ids := make([]float32, n*L)
+		for i, s := range texts {
+			f.enc.EncodeFloat32(s, ids[i*L:(i+1)*L])
 		}
-		return tensor.New(tensor.Float, shape, out)
+		return tensor.New(tensor.Float, shape, ids)
 	}
 }
 

@@ -22,15 +22,15 @@ func (r rawRec) String() string { return fmt.Sprintf("line %d %q %s", r.line, r.
 // refParseCSV is an independent, deliberately simple reading of the rules in
 // doc.go: the whole input in memory, one byte at a time.
 func refParseCSV(data []byte, delim byte, quoting bool, max int) []rawRec {
-	lineAt := func(end int) int64 { // 1 + line breaks before end
-		n := int64(1)
-		for i := 0; i < end; i++ {
-			if data[i] == '\n' || (data[i] == '\r' && (i+1 >= len(data) || data[i+1] != '\n')) {
-				n++
-			}
+	lines := make([]int64, len(data)+1) // lines[i] = 1 + line breaks in data[:i]
+	lines[0] = 1
+	for i, c := range data {
+		lines[i+1] = lines[i]
+		if c == '\n' || (c == '\r' && (i+1 >= len(data) || data[i+1] != '\n')) {
+			lines[i+1]++
 		}
-		return n
 	}
+	lineAt := func(end int) int64 { return lines[end] }
 	skipThroughBreak := func(i int) int {
 		for ; i < len(data); i++ {
 			if data[i] == '\n' {

@@ -10,9 +10,19 @@
 //
 // # Contract
 //
-// Expand turns command-line arguments (files, directories, globs) into an
-// ordered list of Inputs; Open reads one Input and OpenAll concatenates
-// several. A Source yields Records until io.EOF.
+// Expand (or ExpandReport, which also lists skipped files) turns
+// command-line arguments (files, directories, globs) into an ordered list
+// of Inputs: arguments in the order given, each expanded in lexical order,
+// a file named twice kept where it first appears. Open reads one Input and
+// OpenAll concatenates several, opening one file at a time (it peeks at
+// each CSV/TSV/JSONL/Parquet input once up front to report the union of
+// their Columns). A Source yields Records until io.EOF; Stats counts
+// records, Err records, repaired rows and nulls.
+//
+// Parquet is read through arrow-go: the text column, when it is a flat
+// byte array, directly page by page (one copy per value); id and field
+// columns through pqarrow record batches of Options.BatchRows rows. A
+// panic inside the Parquet library on a corrupt file becomes an error.
 //
 // Errors come in two kinds. A row that cannot be read (bad quoting, ragged
 // row, invalid UTF-8 under "reject", a record over MaxRecordBytes, a bad
@@ -29,6 +39,11 @@
 //     TSV and JSONL. CRLF, LF and a bare CR all end a line.
 //   - A UTF-8 byte order mark at the start of any file is dropped.
 //   - NUL bytes are ordinary characters and are kept.
+//   - MaxRecordBytes counts a CSV/TSV record's raw bytes with its line
+//     break, a JSON line without it, a whole text file, a Parquet cell.
+//   - Null: a missing or null cell (Parquet null, JSON null or absent key,
+//     an unquoted empty CSV field). A quoted empty CSV field ("") is an
+//     empty string, not null.
 //   - Text that is not valid UTF-8 is never changed silently: "repair" (the
 //     default) replaces each invalid byte with U+FFFD and counts the row in
 //     Stats().Repaired; "reject" turns the row into an Err record.
@@ -66,7 +81,9 @@
 //     may also be a 0-based column number.
 //   - JSON Lines: the text/id/field keys are chosen from the first valid
 //     object the same way; string values are unquoted, other scalars keep
-//     their JSON spelling, objects and arrays their compact JSON.
+//     their JSON spelling, objects and arrays their compact JSON. Lines are
+//     checked for UTF-8 before decoding; a \uD800-style lone surrogate
+//     escape decodes to U+FFFD, as encoding/json does.
 //   - IMDb directories ({train,test}/{pos,neg,unsup}/ID_RATING.txt): one
 //     Input per review, ID "split/label/ID_RATING", Fields split, label,
 //     rating; the dataset's other files (README, imdb.vocab, ...) are skipped

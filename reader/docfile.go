@@ -60,12 +60,7 @@ func (d *docSource) Next(ctx context.Context) (Record, error) {
 	}
 	d.stats.Records++
 	rec := Record{Source: d.in.Path, Row: 1, ID: d.id}
-	if d.fields != nil {
-		rec.Fields = make(map[string]string, len(d.fields))
-		for k, v := range d.fields {
-			rec.Fields[k] = v
-		}
-	}
+	rec.Fields = d.fields // the source yields one record: it may own the map
 	fail := func(e error) (Record, error) {
 		d.stats.Errors++
 		rec.Err = &RowError{File: d.in.Path, Row: 1, Err: e}

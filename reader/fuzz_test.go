@@ -51,7 +51,7 @@ func csvSeeds(f *testing.F) {
 func FuzzCSVScanner(f *testing.F) {
 	csvSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte, max uint16, quoting, tab bool) {
-		if len(data) > 4096 {
+		if len(data) > 2048 {
 			return
 		}
 		delim := byte(',')
@@ -165,5 +165,36 @@ func FuzzJSONL(f *testing.F) {
 		if got := s.Stats().Records; got != want {
 			t.Fatalf("%q: %d records, want %d", data, got, want)
 		}
+	})
+}
+
+// FuzzParquet feeds corrupted Parquet files to Open and Next: errors are
+// fine, panics and hangs are not.
+func FuzzParquet(f *testing.F) {
+	if b := realSeed("poem-sentiment-parquet/test-00000-of-00001.parquet", 1<<20); b != nil {
+		f.Add(b, uint16(0), byte(0))
+		f.Add(b, uint16(len(b)/2), byte(0x55))
+		f.Add(b, uint16(len(b)-20), byte(0xff))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, at uint16, x byte) {
+		if len(data) > 0 {
+			data = append([]byte(nil), data...)
+			data[int(at)%len(data)] ^= x
+		}
+		p := filepath.Join(t.TempDir(), "f.parquet")
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s, err := Open(Input{Path: p, Format: "parquet"}, Options{})
+		if err != nil {
+			return
+		}
+		defer s.Close()
+		for i := 0; i < 100000; i++ {
+			if _, err := s.Next(context.Background()); err != nil {
+				return
+			}
+		}
+		t.Fatal("no end after 100000 records")
 	})
 }

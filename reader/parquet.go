@@ -29,22 +29,35 @@ type parquetSource struct {
 	idName    string
 	fieldName []string
 
-	groups  []int // row groups to read, in order
-	gi      int   // next index into groups
-	rowBase int64 // row index of the current group's first row
-	rr      pqarrow.RecordReader
-	batch   arrow.RecordBatch
-	bi      int   // next row within batch
-	bbase   int64 // row index of the batch's first row
-	cols    []arrow.Array
-	stats   Stats
-	intern  interner
-	fixbuf  []byte
-	numbuf  []byte
-	closed  bool
+	groups   []int       // row groups to read, in order
+	gi       int         // next index into groups
+	rowBase  int64       // row index of the current group's first row
+	rowsLeft int64       // rows of the current group not yet returned
+	rowIdx   int64       // row index (in the file) of the current row
+	text     *directText // the text column read without arrow; nil = via arrow
+	rr       pqarrow.RecordReader
+	batch    arrow.RecordBatch
+	bi       int // current row within batch
+	cols     []arrow.Array
+	stats    Stats
+	intern   interner
+	fixbuf   []byte
+	numbuf   []byte
+	closed   bool
 }
 
-func openParquet(in Input, opts Options) (*parquetSource, error) {
+// openParquet opens a Parquet file. A panic inside the Parquet library on
+// a corrupt file becomes an error here and in Next.
+func openParquet(in Input, opts Options) (p *parquetSource, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			p, err = nil, fmt.Errorf("open %s: corrupt parquet file: %v", in.Path, r)
+		}
+	}()
+	return openParquetFile(in, opts)
+}
+
+func openParquetFile(in Input, opts Options) (*parquetSource, error) {
 	if in.Compression != "" {
 		return nil, fmt.Errorf("open %s: parquet files cannot be read through %s; decompress them first", in.Path, in.Compression)
 	}
@@ -56,7 +69,7 @@ func openParquet(in Input, opts Options) (*parquetSource, error) {
 	if batch <= 0 {
 		batch = 1024
 	}
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: int64(batch)}, memory.DefaultAllocator)
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: int64(batch), PreAllocBinaryData: true}, memory.DefaultAllocator)
 	if err != nil {
 		pf.Close()
 		return nil, fmt.Errorf("open %s: %w", in.Path, err)
@@ -164,6 +177,13 @@ func (p *parquetSource) mapColumns() error {
 			}
 		}
 	}
+	batch := p.opts.BatchRows
+	if batch <= 0 {
+		batch = 1024
+	}
+	if p.text = newDirectText(p.pf, leafOf[ti], batch, p.opts.maxRecord()); p.text != nil {
+		use = use[1:]
+	}
 	seen := map[int]bool{}
 	for _, k := range use {
 		if !seen[leafOf[k]] {
@@ -186,7 +206,18 @@ func (p *parquetSource) Close() error {
 	return p.pf.Close()
 }
 
+// col returns column k of the current batch (0 text, 1 id, 2+ fields).
+func (p *parquetSource) col(k int) arrow.Array {
+	if k < len(p.cols) {
+		return p.cols[k]
+	}
+	return nil
+}
+
 func (p *parquetSource) releaseGroup() {
+	if p.text != nil {
+		p.text.close()
+	}
 	if p.batch != nil {
 		p.batch.Release()
 		p.batch = nil
@@ -197,58 +228,92 @@ func (p *parquetSource) releaseGroup() {
 	}
 }
 
-// advance makes p.batch hold unread rows; io.EOF after the last group.
+// advance moves to the next row, opening the next row group when the
+// current one is done; io.EOF after the last group. After it, row p.bi of
+// p.batch (when arrow columns are read) and p.text.cur() (when the text
+// column is read directly) hold the row's values.
 func (p *parquetSource) advance(ctx context.Context) error {
-	for p.batch == nil || p.bi >= int(p.batch.NumRows()) {
-		if p.batch != nil {
-			p.bbase += p.batch.NumRows()
-			p.batch.Release()
-			p.batch = nil
-		}
-		if p.rr != nil && p.rr.Next() {
-			p.batch = p.rr.RecordBatch()
-			p.batch.Retain()
-			p.bi = 0
-			p.cols = p.cols[:0]
-			sc := p.batch.Schema()
-			for _, name := range append([]string{p.textName, p.idName}, p.fieldName...) {
-				var col arrow.Array
-				if name != "" {
-					if idx := sc.FieldIndices(name); len(idx) > 0 {
-						col = p.batch.Column(idx[0])
-					}
-				}
-				p.cols = append(p.cols, col)
-			}
-			continue
-		}
-		if p.rr != nil {
-			err := p.rr.Err()
-			p.releaseGroup()
-			if err != nil && err != io.EOF {
-				return fmt.Errorf("read %s: row group %d: %w", p.path, p.groups[p.gi-1], err)
-			}
-		}
+	for p.rowsLeft == 0 {
+		p.releaseGroup()
 		if p.gi >= len(p.groups) {
 			return io.EOF
 		}
 		g := p.groups[p.gi]
 		p.gi++
+		md := p.pf.MetaData()
 		p.rowBase = 0
 		for k := 0; k < g; k++ {
-			p.rowBase += p.pf.MetaData().RowGroup(k).NumRows()
+			p.rowBase += md.RowGroup(k).NumRows()
 		}
-		p.bbase = p.rowBase
-		rr, err := p.fr.GetRecordReader(ctx, p.leaves, []int{g})
-		if err != nil {
+		p.rowsLeft = md.RowGroup(g).NumRows()
+		p.rowIdx = p.rowBase - 1
+		p.bi = -1
+		if len(p.leaves) > 0 {
+			rr, err := p.fr.GetRecordReader(ctx, p.leaves, []int{g})
+			if err != nil {
+				return fmt.Errorf("read %s: row group %d: %w", p.path, g, err)
+			}
+			p.rr = rr
+		}
+		if p.text != nil {
+			if err := p.text.open(p.pf, g); err != nil {
+				return fmt.Errorf("read %s: row group %d: %w", p.path, g, err)
+			}
+		}
+	}
+	p.rowsLeft--
+	p.rowIdx++
+	g := p.groups[p.gi-1]
+	if p.text != nil {
+		if err := p.text.next(); err != nil {
+			return fmt.Errorf("read %s: row group %d: column %q: %w", p.path, g, p.textName, err)
+		}
+	}
+	if p.rr == nil {
+		return nil
+	}
+	p.bi++
+	for p.batch == nil || p.bi >= int(p.batch.NumRows()) {
+		if p.batch != nil {
+			p.batch.Release()
+			p.batch = nil
+		}
+		if !p.rr.Next() {
+			err := p.rr.Err()
+			if err == nil || err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
 			return fmt.Errorf("read %s: row group %d: %w", p.path, g, err)
 		}
-		p.rr = rr
+		p.batch = p.rr.RecordBatch()
+		p.batch.Retain()
+		p.bi = 0
+		p.cols = p.cols[:0]
+		sc := p.batch.Schema()
+		for _, name := range append([]string{p.textName, p.idName}, p.fieldName...) {
+			var col arrow.Array
+			if name != "" {
+				if idx := sc.FieldIndices(name); len(idx) > 0 {
+					col = p.batch.Column(idx[0])
+				}
+			}
+			p.cols = append(p.cols, col)
+		}
 	}
 	return nil
 }
 
-func (p *parquetSource) Next(ctx context.Context) (Record, error) {
+func (p *parquetSource) Next(ctx context.Context) (rec Record, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			rec, err = Record{}, fmt.Errorf("read %s: corrupt parquet file: %v", p.path, r)
+			p.rowsLeft, p.gi = 0, len(p.groups)
+		}
+	}()
+	return p.next(ctx)
+}
+
+func (p *parquetSource) next(ctx context.Context) (Record, error) {
 	if err := ctx.Err(); err != nil {
 		return Record{}, err
 	}
@@ -259,8 +324,7 @@ func (p *parquetSource) Next(ctx context.Context) (Record, error) {
 		return Record{}, err
 	}
 	i := p.bi
-	p.bi++
-	row := p.bbase + int64(i) + 1
+	row := p.rowIdx + 1
 	p.stats.Records++
 	rec := Record{Source: p.path, Row: row}
 	fail := func(e error) (Record, error) {
@@ -270,7 +334,7 @@ func (p *parquetSource) Next(ctx context.Context) (Record, error) {
 		return rec, nil
 	}
 	repaired := false
-	if id := p.cols[1]; id != nil && !id.IsNull(i) {
+	if id := p.col(1); id != nil && !id.IsNull(i) {
 		s, rep, err := p.cell(id, i, false)
 		if err != nil {
 			return fail(fmt.Errorf("id column %q: %w", p.idName, err))
@@ -280,7 +344,23 @@ func (p *parquetSource) Next(ctx context.Context) (Record, error) {
 	if rec.ID == "" {
 		rec.ID = baseID(p.base, row)
 	}
-	if t := p.cols[0]; t == nil || t.IsNull(i) {
+	if p.text != nil {
+		t := p.text.cur()
+		switch {
+		case t.null:
+			rec.Null = true
+		case t.tooBig:
+			return fail(fmt.Errorf("text column %q: %w: cell exceeds %d bytes", p.textName, ErrTooLarge, p.opts.maxRecord()))
+		case utf8.ValidString(t.s):
+			rec.Text = t.s
+		default:
+			s, _, err := p.bytesCell([]byte(t.s), true)
+			if err != nil {
+				return fail(fmt.Errorf("text column %q: %w", p.textName, err))
+			}
+			rec.Text, repaired = s, true
+		}
+	} else if t := p.col(0); t == nil || t.IsNull(i) {
 		rec.Null = true
 	} else {
 		s, rep, err := p.cell(t, i, true)
@@ -292,7 +372,7 @@ func (p *parquetSource) Next(ctx context.Context) (Record, error) {
 	if len(p.fieldName) > 0 {
 		rec.Fields = make(map[string]string, len(p.fieldName))
 		for k, name := range p.fieldName {
-			col := p.cols[2+k]
+			col := p.col(2 + k)
 			if col == nil || col.IsNull(i) {
 				rec.Fields[name] = ""
 				continue

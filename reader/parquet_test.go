@@ -25,7 +25,7 @@ type pqRow struct {
 
 // writeParquet writes rows with schema id, title, text, label, tags
 // (list<string>), rowGroup rows per row group, snappy compressed.
-func writeParquet(t testing.TB, path string, rows []pqRow, rowGroup int64) {
+func writeParquet(t testing.TB, path string, rows []pqRow, rowGroup int64, extra ...parquet.WriterProperty) {
 	t.Helper()
 	schema := arrow.NewSchema([]arrow.Field{
 		{Name: "id", Type: arrow.PrimitiveTypes.Int64},
@@ -38,7 +38,8 @@ func writeParquet(t testing.TB, path string, rows []pqRow, rowGroup int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	props := parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(rowGroup), parquet.WithCompression(compress.Codecs.Snappy))
+	props := parquet.NewWriterProperties(append([]parquet.WriterProperty{parquet.WithMaxRowGroupLength(rowGroup),
+		parquet.WithCompression(compress.Codecs.Snappy)}, extra...)...)
 	w, err := pqarrow.NewFileWriter(schema, f, props, pqarrow.DefaultWriterProps())
 	if err != nil {
 		t.Fatal(err)
@@ -195,5 +196,45 @@ func TestParquetTextColumnChoice(t *testing.T) {
 	recs := readAll(t, s)
 	if recs[0].Text != "y" || recs[0].Fields["a"] != "x" || recs[0].Fields["n"] != "1" || recs[0].ID != "two.parquet:1" {
 		t.Fatalf("%+v", recs[0])
+	}
+}
+
+// TestParquetManyPages checks the direct text reader across page and row
+// group boundaries, plain and dictionary encoded, with nulls.
+func TestParquetManyPages(t *testing.T) {
+	rows := synthRows(5000)
+	for i := range rows {
+		switch {
+		case i%97 == 0:
+			rows[i].text = nil
+		case i%5 == 0:
+			rows[i].text = strp("repeated text") // dictionary hits
+		case i%7 == 0:
+			rows[i].text = strp(strings.Repeat("long ", i%300))
+		}
+	}
+	for _, dict := range []bool{false, true} {
+		path := writeFile(t, "pages.parquet", nil)
+		writeParquet(t, path, rows, 1500, parquet.WithDataPageSize(512), parquet.WithDictionaryDefault(dict))
+		for _, batch := range []int{1, 7, 1024} {
+			s, err := Open(Input{Path: path, Format: "parquet"}, Options{BatchRows: batch})
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs := readAll(t, s)
+			s.Close()
+			if len(recs) != len(rows) {
+				t.Fatalf("dict %v batch %d: %d rows", dict, batch, len(recs))
+			}
+			for i, r := range recs {
+				w := rows[i]
+				if r.Row != int64(i+1) || r.ID != fmt.Sprint(w.id) || r.Fields["label"] != fmt.Sprint(w.label) {
+					t.Fatalf("dict %v batch %d row %d: %+v", dict, batch, i, r)
+				}
+				if (w.text == nil) != r.Null || (w.text != nil && r.Text != *w.text) {
+					t.Fatalf("dict %v batch %d row %d: text %q null %v", dict, batch, i, r.Text, r.Null)
+				}
+			}
+		}
 	}
 }

@@ -163,6 +163,12 @@ func stripBOM(b []byte) []byte {
 	return b
 }
 
+// baseID is the default record ID "<base>:<row>", built with one
+// allocation.
 func baseID(base string, row int64) string {
-	return base + ":" + strconv.FormatInt(row, 10)
+	var buf [96]byte
+	b := append(buf[:0], base...)
+	b = append(b, ':')
+	b = strconv.AppendInt(b, row, 10)
+	return string(b)
 }

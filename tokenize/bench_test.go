@@ -93,6 +93,7 @@ func BenchmarkEncodeIDsParallel(b *testing.B) {
 	docs, v := loadBench(b)
 	e := mustNew(b, Options{Mode: ModeTextVectorization, Vocab: v, MaxLen: 256})
 	b.ReportAllocs()
+	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		row := make([]float32, 256)
 		i := 0

@@ -32,16 +32,13 @@ func (e *Encoder) EncodeStrings(text string, row []string) (n int) {
 	e.tokenize(text, sc)
 	for _, s := range sc.toks {
 		if e.vocab != nil && e.hasOOV {
-			id, ok := sc.lookup(e.vocab, text, s)
-			if !ok || (e.numWords > 0 && id >= e.numWords) {
+			en, ok := sc.entry(e.vocab, text, s)
+			if !ok || (e.numWords > 0 && en.id >= e.numWords) {
 				sc.strs = append(sc.strs, e.oov)
-				continue
+			} else {
+				sc.strs = append(sc.strs, en.tok) // the vocabulary's copy: no allocation
 			}
-			if s.inBuf {
-				tok, _ := e.vocab.canonical(sc.buf[s.a:s.b])
-				sc.strs = append(sc.strs, tok)
-				continue
-			}
+			continue
 		}
 		sc.strs = append(sc.strs, sc.str(text, s))
 	}

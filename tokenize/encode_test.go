@@ -165,6 +165,22 @@ func TestTextVectorizationDefaults(t *testing.T) {
 	}
 }
 
+func TestNewVocabList(t *testing.T) {
+	v, err := NewVocabList([]string{"", "[UNK]", "movie", "great"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := mustNew(t, Options{Mode: ModeTextVectorization, Vocab: v, OOVToken: "[UNK]"})
+	row := make([]int64, 5)
+	e.EncodeIDs("A great, GREAT movie!", row)
+	if want := []int64{1, 3, 3, 2, 0}; !slices.Equal(row, want) {
+		t.Errorf("ids %v, want %v", row, want)
+	}
+	if _, err := NewVocabList([]string{"a", "b", "a"}, 0); err == nil {
+		t.Error("duplicate token accepted")
+	}
+}
+
 func TestNewErrors(t *testing.T) {
 	for _, o := range []Options{{}, {Mode: "bert"}, {Mode: ModeKeras, Padding: "left"}, {Mode: ModeKeras, Truncating: "x"}, {Mode: ModeKeras, MaxLen: -1}, {Mode: ModeKeras, NumWords: -2}, {Mode: ModeSpacy, CharLevel: true}} {
 		if _, err := New(o); err == nil {

@@ -52,13 +52,20 @@ func (sc *scratch) str(text string, s span) string {
 	return sc.bufStr[s.a:s.b]
 }
 
-// bytesOf returns the token's bytes without allocating when it lives in buf,
-// and reports whether it does; otherwise the caller uses text[a:b].
+// lookup returns the token's id in v without allocating, wherever the
+// token lives.
 func (sc *scratch) lookup(v *Vocab, text string, s span) (int64, bool) {
+	en, ok := sc.entry(v, text, s)
+	return en.id, ok
+}
+
+func (sc *scratch) entry(v *Vocab, text string, s span) (entry, bool) {
 	if s.inBuf {
-		return v.idBytes(sc.buf[s.a:s.b])
+		en, ok := v.ids[string(sc.buf[s.a:s.b])]
+		return en, ok
 	}
-	return v.ID(text[s.a:s.b])
+	en, ok := v.ids[text[s.a:s.b]]
+	return en, ok
 }
 
 // tokenizer state for the lazily-copying builders: a token is a substring of

@@ -53,6 +53,23 @@ func NewVocab(words map[string]int64) (*Vocab, error) {
 	return v, nil
 }
 
+// NewVocabList builds a vocabulary from a token list: tokens[i] gets id
+// offset+i (a TextVectorization/StringLookup vocabulary, e.g. "" and
+// "[UNK]" first, has offset 0). A token listed twice is an error.
+func NewVocabList(tokens []string, offset int) (*Vocab, error) {
+	if offset < 0 {
+		return nil, fmt.Errorf("new vocabulary: %w: offset %d < 0", ErrVocab, offset)
+	}
+	v := &Vocab{ids: make(map[string]entry, len(tokens))}
+	for i, t := range tokens {
+		if prev, dup := v.ids[t]; dup {
+			return nil, fmt.Errorf("new vocabulary: %w: token %q at %d and %d", ErrVocab, t, prev.id-int64(offset), i)
+		}
+		v.ids[t] = entry{int64(offset + i), t}
+	}
+	return v, nil
+}
+
 // LoadVocab reads a vocabulary file: a JSON object (a Keras Tokenizer
 // to_json() document, whose config.word_index is a JSON string, or any
 // object with a word_index member, or a plain {"word": id} object), else one
@@ -229,18 +246,6 @@ func (v *Vocab) Len() int { return len(v.ids) }
 func (v *Vocab) ID(tok string) (int64, bool) {
 	en, ok := v.ids[tok]
 	return en.id, ok
-}
-
-func (v *Vocab) idBytes(tok []byte) (int64, bool) {
-	en, ok := v.ids[string(tok)]
-	return en.id, ok
-}
-
-// canonical returns the vocabulary's own copy of tok, so that string rows
-// need not allocate.
-func (v *Vocab) canonical(tok []byte) (string, bool) {
-	en, ok := v.ids[string(tok)]
-	return en.tok, ok
 }
 
 // Options returns tokenizer options for ModeKeras that reproduce the

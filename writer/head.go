@@ -236,8 +236,8 @@ func (t *headTable) render(w *bufio.Writer) {
 // metaLabels names the well-known metadata keys in Head's footer.
 var metaLabels = map[string]string{
 	MetaModel: "model", MetaModelVersion: "model version", MetaFingerprint: "fingerprint",
-	MetaSignature: "signature", MetaEngine: "engine", MetaTokenizer: "tokenizer",
-	MetaScoreVersion: "score version",
+	MetaTFVersion: "written by TF", MetaSignature: "signature", MetaEngine: "engine",
+	MetaTokenizer: "tokenizer", MetaScoreVersion: "score version", MetaCreatedAt: "created",
 }
 
 // noteText is the first non-null of the note columns (error, warning).
@@ -253,8 +253,8 @@ func noteText(r []cell, notes []int) string {
 // sortedMeta drops the bulky schema entries and puts the well-known keys
 // first, in their documented order, then the rest by key.
 func sortedMeta(meta [][2]string) [][2]string {
-	order := map[string]int{MetaModel: 1, MetaModelVersion: 2, MetaFingerprint: 3, MetaSignature: 4,
-		MetaEngine: 5, MetaTokenizer: 6, MetaScoreVersion: 7}
+	order := map[string]int{MetaModel: 1, MetaModelVersion: 2, MetaFingerprint: 3, MetaTFVersion: 4,
+		MetaSignature: 5, MetaEngine: 6, MetaTokenizer: 7, MetaScoreVersion: 8, MetaCreatedAt: 9}
 	var out [][2]string
 	for _, kv := range meta {
 		if kv[0] == MetaSchema || kv[0] == "ARROW:schema" {

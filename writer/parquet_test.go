@@ -237,3 +237,31 @@ func TestParquetCompressionOption(t *testing.T) {
 		t.Errorf("dir has %d entries after a refused Create, want %d", n, len(cases))
 	}
 }
+
+// One row per Write into row groups of 7: 43 row groups, the last short.
+func TestParquetManyRowGroups(t *testing.T) {
+	duckdb.Require(t)
+	s := testSchema()
+	rows := makeRows(s, 0, 300, 17)
+	path := filepath.Join(t.TempDir(), "many.parquet")
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	writeAll(t, path, s, Options{RowGroupRows: 7, Allocator: mem}, rows, 1)
+	mem.AssertSize(t, 0)
+	res := duckdb.QueryAll(t, selectAll(path),
+		`SELECT row_group_id AS g, any_value(row_group_num_rows) AS n FROM parquet_metadata(`+q(path)+`)
+			GROUP BY row_group_id ORDER BY row_group_id`)
+	checkRows(t, s, res[0], rows)
+	groups := res[1]
+	if len(groups) != 43 {
+		t.Fatalf("%d row groups, want 43", len(groups))
+	}
+	for i, g := range groups {
+		want := float64(7)
+		if i == 42 {
+			want = 300 - 42*7
+		}
+		if g["n"] != want {
+			t.Errorf("row group %d has %v rows, want %v", i, g["n"], want)
+		}
+	}
+}

@@ -19,14 +19,16 @@ const (
 // under these keys; Head prints them in this order. MetaSchema is written by
 // the writer itself and may not be set by callers.
 const (
-	MetaSchema       = "score.schema"        // Schema as JSON, written by the writer
-	MetaModel        = "score.model"         // model path
-	MetaModelVersion = "score.model_version" // model version, if known
-	MetaFingerprint  = "score.fingerprint"   // model content fingerprint
-	MetaSignature    = "score.signature"     // signature key run
-	MetaEngine       = "score.engine"        // engine name
-	MetaTokenizer    = "score.tokenizer"     // tokenizer settings
-	MetaScoreVersion = "score.version"       // score's own version
+	MetaSchema       = "score.schema"            // Schema as JSON, written by the writer
+	MetaModel        = "score.model_path"        // model directory
+	MetaModelVersion = "score.model_version"     // model version, if known
+	MetaFingerprint  = "score.model_fingerprint" // model content fingerprint
+	MetaTFVersion    = "score.tf_version"        // TensorFlow version that wrote the model
+	MetaSignature    = "score.signature"         // signature key run
+	MetaEngine       = "score.engine"            // engine name
+	MetaTokenizer    = "score.tokenizer"         // tokenizer settings
+	MetaScoreVersion = "score.version"           // score's own version
+	MetaCreatedAt    = "score.created_at"        // when the run started, RFC 3339
 )
 
 // ErrSchema is wrapped by errors about an invalid Schema or a Row that does

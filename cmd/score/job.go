@@ -6,6 +6,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 	"gopkg.in/yaml.v3"
@@ -60,6 +61,20 @@ type job struct {
 
 	Report   string
 	Progress string
+
+	// Dataset mode (--out DIR/ or an existing directory); see dataset.go.
+	Shard       string
+	Shards      int
+	PartRows    int64
+	Overwrite   bool
+	GracePeriod time.Duration
+	LockTTL     time.Duration
+	LockWait    time.Duration
+	MetricsFile string
+	MetricsPush string
+	MetricsJob  string
+
+	getenv func(string) string // for JOB_COMPLETION_INDEX; nil = os.Getenv
 }
 
 // bindRunFlags declares the run flags on fs, bound to j, with defaults.
@@ -110,6 +125,17 @@ func bindRunFlags(fs *pflag.FlagSet, j *job) {
 
 	fs.StringVar(&j.Report, "report", "", "write the run report as JSON to this file")
 	fs.StringVar(&j.Progress, "progress", "auto", "auto, bar, log or none")
+
+	fs.StringVar(&j.Shard, "shard", "", "dataset mode: score shard K of N (K/N, 0-based)")
+	fs.IntVar(&j.Shards, "shards", 0, "dataset mode: N shards, this one from JOB_COMPLETION_INDEX (Indexed Job)")
+	fs.Int64Var(&j.PartRows, "part-rows", 1000000, "dataset mode: estimated rows per part file (0 = one part per shard)")
+	fs.BoolVar(&j.Overwrite, "overwrite", false, "dataset mode: replace output of another model or config")
+	fs.DurationVar(&j.GracePeriod, "grace-period", 20*time.Second, "dataset mode: after SIGTERM, time the current part may take to finish")
+	fs.DurationVar(&j.LockTTL, "lock-ttl", time.Minute, "dataset mode: a lock whose heartbeat is older is stale")
+	fs.DurationVar(&j.LockWait, "lock-wait", 0, "dataset mode: wait this long for a live lock before exiting 4")
+	fs.StringVar(&j.MetricsFile, "metrics-file", "", "write Prometheus metrics (text format) to this file")
+	fs.StringVar(&j.MetricsPush, "metrics-push", "", "push Prometheus metrics to this Pushgateway URL")
+	fs.StringVar(&j.MetricsJob, "metrics-job", "score", "Pushgateway job name")
 }
 
 // applySources fills every flag not set on the command line from the

@@ -16,10 +16,19 @@ var version = "dev"
 
 // run executes the command line args and returns the process exit code.
 // SIGINT and SIGTERM cancel the root context: the run stops, removes its
-// partial output and exits 130.
+// partial output and exits 130. A dataset run first stops starting parts
+// and lets the current one finish within --grace-period (see shutdown).
 func run(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sd := newShutdown(cancel)
+	ctx = context.WithValue(ctx, shutdownKey{}, sd)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	done := make(chan struct{})
+	defer close(done)
+	go sd.watch(sigs, done)
 	root := newRootCmd(stdout, stderr, os.Getenv)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
@@ -47,6 +56,7 @@ the scores in input order to Parquet, CSV or JSON Lines.`,
 			if err := applySources(cmd.Flags(), configPath, getenv); err != nil {
 				return err
 			}
+			j.getenv = getenv
 			return runJob(cmd.Context(), j, stdout, stderr)
 		},
 	}
@@ -67,13 +77,14 @@ the scores in input order to Parquet, CSV or JSON Lines.`,
 			if err := applySources(cmd.Flags(), runConfig, getenv); err != nil {
 				return err
 			}
+			jr.getenv = getenv
 			return runJob(cmd.Context(), jr, stdout, stderr)
 		},
 	}
 	bindRunFlags(runCmd.Flags(), jr)
 	runCmd.Flags().StringVar(&runConfig, "config", "", "job config YAML (flags and SCORE_* variables override it)")
 
-	root.AddCommand(runCmd, newInspectCmd(stdout), newDemoCmd(stdout), newValidateCmd(stdout, getenv), newHeadCmd(stdout))
+	root.AddCommand(runCmd, newInspectCmd(stdout), newDemoCmd(stdout), newValidateCmd(stdout, getenv), newHeadCmd(stdout), newCommitCmd(stdout))
 	for _, c := range root.Commands() {
 		c.SilenceUsage, c.SilenceErrors = true, true
 		c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })

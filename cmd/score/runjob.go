@@ -24,6 +24,9 @@ func runJob(ctx context.Context, j *job, stdout, stderr io.Writer) error {
 	if err := checkJob(j); err != nil {
 		return err
 	}
+	if isDatasetOut(j.Out) {
+		return runDataset(ctx, j, stdout, stderr)
+	}
 	plan, err := prepare(ctx, j, stderr)
 	if err != nil {
 		return err
@@ -42,6 +45,9 @@ func runJob(ctx context.Context, j *job, stdout, stderr io.Writer) error {
 			if err := writeReport(j.Report, rep); err != nil && runErr == nil {
 				runErr = err
 			}
+		}
+		if err := emitFileMetrics(j, rep, runErr); err != nil && runErr == nil {
+			runErr = err
 		}
 	}
 	if runErr != nil {
@@ -76,7 +82,7 @@ func checkJob(j *job) error {
 	default:
 		return usageError{fmt.Errorf("--progress %q: want auto, bar, log or none", j.Progress)}
 	}
-	return nil
+	return checkDatasetFlags(j)
 }
 
 // jobPlan is everything resolved before any data is read.

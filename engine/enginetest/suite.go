@@ -144,6 +144,9 @@ func runCase(t *testing.T, e engine.Engine, c testCase) {
 		runEachAlone(t, m, exp, tol)
 		return
 	}
+	if len(exp.Errors) > 0 {
+		t.Run("errors", func(t *testing.T) { runErrorCases(t, m, exp.Errors) })
+	}
 	feeds := map[string]*tensor.Tensor{}
 	for k, f := range exp.Feeds {
 		leaves, shape, err := decodeNested(f.Values)
@@ -327,4 +330,41 @@ func namesOp(msg string, ops []string) bool {
 		}
 	}
 	return len(ops) == 0 && strings.Contains(msg, "node ") && strings.Contains(msg, "(")
+}
+
+// runErrorCases runs each errors entry of a batch-fed file. An entry must be
+// an object with its own "feeds" (as the file's) and optionally the failing
+// "op"; the run must fail naming it. Entries in another form fail the test,
+// so a new file format is noticed instead of skipped.
+func runErrorCases(t *testing.T, m engine.Model, list []json.RawMessage) {
+	for i, raw := range list {
+		var entry struct {
+			Feeds map[string]feed `json:"feeds"`
+			Op    string          `json:"op"`
+		}
+		if err := json.Unmarshal(raw, &entry); err != nil || len(entry.Feeds) == 0 {
+			t.Errorf("errors[%d]: cannot interpret %s (want {\"feeds\": ..., \"op\": ...})", i, raw)
+			continue
+		}
+		feeds := map[string]*tensor.Tensor{}
+		for k, f := range entry.Feeds {
+			leaves, _, err := decodeNested(f.Values)
+			if err == nil {
+				feeds[k], err = makeTensor(f.DType, f.Shape, leaves)
+			}
+			if err != nil {
+				t.Fatalf("errors[%d] feed %s: %v", i, k, err)
+			}
+		}
+		_, err := m.Run(context.Background(), feeds)
+		var ops []string
+		if entry.Op != "" {
+			ops = []string{entry.Op}
+		}
+		if err == nil {
+			t.Errorf("errors[%d]: want an error, got outputs", i)
+		} else if !namesOp(err.Error(), ops) {
+			t.Errorf("errors[%d]: error does not name the failing op %v: %v", i, ops, err)
+		}
+	}
 }

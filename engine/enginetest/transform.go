@@ -116,9 +116,9 @@ func sparseFeeds(sig engine.Signature, rows []alignedRow) (map[string]*tensor.Te
 		if err != nil {
 			return nil, fmt.Errorf("input %s: %w", in.Key, err)
 		}
-		feeds[in.Key+"/indices"] = tensor.Must(tensor.Int64, []int{len(leaves), 2}, idx)
-		feeds[in.Key+"/values"] = values
-		feeds[in.Key+"/dense_shape"] = tensor.Must(tensor.Int64, []int{2}, []int64{int64(len(rows)), int64(width)})
+		feeds[in.Key+engine.SparseIndices] = tensor.Must(tensor.Int64, []int{len(leaves), 2}, idx)
+		feeds[in.Key+engine.SparseValues] = values
+		feeds[in.Key+engine.SparseDenseShape] = tensor.Must(tensor.Int64, []int{2}, []int64{int64(len(rows)), int64(width)})
 	}
 	return feeds, nil
 }

@@ -87,6 +87,11 @@ func (e errUnknownOp) Error() string { return "unknown op " + e.op }
 // resolveNode builds the nodeInfo of n. Library functions shadow builtins,
 // as in TensorFlow.
 func (s *session) resolveNode(n *tfpb.NodeDef) (*nodeInfo, error) {
+	for k, v := range n.Attr {
+		if _, ok := v.GetValue().(*tfpb.AttrValue_Placeholder); ok {
+			return nil, fmt.Errorf("attr %s is a placeholder of a generic function; only concrete functions are supported", k)
+		}
+	}
 	if f, ok := s.lib[n.Op]; ok {
 		ni := &nodeInfo{fn: n.Op, attrs: n.Attr}
 		lookup := func(name string) (*tfpb.AttrValue, bool) { v, ok := n.Attr[name]; return v, ok }
@@ -149,6 +154,10 @@ func (b *body) parseRef(ref string, feeds map[string]int, info func(int) (*nodeI
 		i, ok := b.index[name]
 		if !ok {
 			return source{}, fmt.Errorf("control input %q: no such node", ref)
+		}
+		// A fed placeholder is never run, so waiting for it is a no-op.
+		if pos, fed := feeds[name+":0"]; fed && strings.HasPrefix(b.nodes[i].Op, "Placeholder") {
+			return source{feed: pos, node: -1, control: true}, nil
 		}
 		return source{feed: -1, node: i, control: true}, nil
 	}

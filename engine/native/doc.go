@@ -10,6 +10,14 @@
 // prefix (and asset paths) fed, run the init op(s), and compile the
 // signature into a plan.
 //
+// New returns the engine with the full op table; NewWithOps builds one from
+// chosen kernel packages (tests); SupportedOps lists the full table and
+// Engine.Check reports a model's missing ops without running anything.
+// Signature inputs bound to SparseTensors (coo_sparse) are fed as three
+// tensors "<key>/indices", "<key>/values", "<key>/dense_shape"; a feed's
+// dtype must match the graph's placeholder, which wins over a wrong dtype
+// recorded in the SignatureDef.
+//
 // Execution: a plan is the pruned (data and control edges, fed tensors cut
 // their producers), topologically ordered list of nodes for one set of
 // feeds and fetches, with every value in a numbered slot. Plans and

@@ -63,7 +63,42 @@ func (e *Engine) Load(ctx context.Context, dir string, opts engine.LoadOptions) 
 	if threads <= 0 {
 		threads = runtime.NumCPU()
 	}
-	src, err := openSource(dir, tags, opts.Version)
+	m, err := e.prepare(dir, tags, key, opts.Version, threads)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.initialize(ctx); err != nil {
+		m.sess.files.close()
+		return nil, fmt.Errorf("native engine: load %s: %w", m.src.dir, err)
+	}
+	return m, nil
+}
+
+// Check reports whether the engine can run the signature opts names: it
+// reads the model and checks every op the restore, init and serving paths
+// reach, as Load does, without running anything. The error is an
+// *engine.UnsupportedOpsError naming every missing op, or a load error.
+func (e *Engine) Check(dir string, opts engine.LoadOptions) error {
+	tags, key := opts.Tags, opts.Signature
+	if len(tags) == 0 {
+		tags = []string{"serve"}
+	}
+	if key == "" {
+		key = "serving_default"
+	}
+	m, err := e.prepare(dir, tags, key, opts.Version, 1)
+	if err != nil {
+		return err
+	}
+	if err := m.sess.checkOps(m.runSpecs()...); err != nil {
+		return fmt.Errorf("native engine: %s: %w", m.src.dir, err)
+	}
+	return nil
+}
+
+// prepare reads the model and binds the signature; nothing runs yet.
+func (e *Engine) prepare(dir string, tags []string, key string, version int64, threads int) (*Model, error) {
+	src, err := openSource(dir, tags, version)
 	if err != nil {
 		return nil, fmt.Errorf("native engine: %w", err)
 	}
@@ -77,10 +112,6 @@ func (e *Engine) Load(ctx context.Context, dir string, opts engine.LoadOptions) 
 	if err := m.bindSignature(key); err != nil {
 		return nil, fmt.Errorf("native engine: load %s: %w", src.dir, err)
 	}
-	if err := m.initialize(ctx); err != nil {
-		files.close()
-		return nil, fmt.Errorf("native engine: load %s: %w", src.dir, err)
-	}
 	return m, nil
 }
 
@@ -92,39 +123,60 @@ func openCheckpoint(prefix string) (op.Checkpoint, error) {
 	return r, nil
 }
 
+// assetFeeds maps each asset tensor to its file's path.
+func (m *Model) assetFeeds() map[string]*tensor.Tensor {
+	feeds := map[string]*tensor.Tensor{}
+	for _, a := range m.src.assets {
+		feeds[a.tensor] = tensor.Scalar(a.path)
+	}
+	return feeds
+}
+
+// restoreFeeds returns the restore run's feeds (variables prefix and
+// assets), or nil when there is nothing to restore.
+func (m *Model) restoreFeeds() (map[string]*tensor.Tensor, error) {
+	src := m.src
+	if src.restoreOp == "" || src.variablesPrefix == "" {
+		return nil, nil
+	}
+	if src.filenameTensor == "" {
+		return nil, fmt.Errorf("saver_def has restore op %s but no filename tensor", src.restoreOp)
+	}
+	feeds := m.assetFeeds()
+	feeds[src.filenameTensor] = tensor.Scalar(src.variablesPrefix)
+	return feeds, nil
+}
+
+// runSpecs lists the session runs Load makes: restore, init, serving.
+func (m *Model) runSpecs() []runSpec {
+	var runs []runSpec
+	if rf, err := m.restoreFeeds(); err == nil && rf != nil {
+		runs = append(runs, runSpec{feeds: keys(rf), targets: []string{m.src.restoreOp}})
+	}
+	if len(m.src.initOps) > 0 {
+		runs = append(runs, runSpec{feeds: keys(m.assetFeeds()), targets: m.src.initOps})
+	}
+	return append(runs, runSpec{feeds: m.feedNames, fetches: m.fetchNames})
+}
+
 // initialize checks ops, runs restore and init, and compiles the serving
 // plan, in that order, so a model that cannot run fails before any work.
 func (m *Model) initialize(ctx context.Context) error {
 	src := m.src
-	assetFeeds := map[string]*tensor.Tensor{}
-	for _, a := range src.assets {
-		assetFeeds[a.tensor] = tensor.Scalar(a.path)
-	}
-	assetNames := keys(assetFeeds)
-	var runs []runSpec
-	restore := src.restoreOp != "" && src.variablesPrefix != ""
-	var restoreFeeds map[string]*tensor.Tensor
-	if restore {
-		restoreFeeds = map[string]*tensor.Tensor{src.filenameTensor: tensor.Scalar(src.variablesPrefix)}
-		for k, v := range assetFeeds {
-			restoreFeeds[k] = v
-		}
-		runs = append(runs, runSpec{feeds: keys(restoreFeeds), targets: []string{src.restoreOp}})
-	}
-	if len(src.initOps) > 0 {
-		runs = append(runs, runSpec{feeds: assetNames, targets: src.initOps})
-	}
-	runs = append(runs, runSpec{feeds: m.feedNames, fetches: m.fetchNames})
-	if err := m.sess.checkOps(runs...); err != nil {
+	restoreFeeds, err := m.restoreFeeds()
+	if err != nil {
 		return err
 	}
-	if restore {
+	if err := m.sess.checkOps(m.runSpecs()...); err != nil {
+		return err
+	}
+	if restoreFeeds != nil {
 		if _, err := m.sess.run(ctx, restoreFeeds, nil, []string{src.restoreOp}); err != nil {
 			return fmt.Errorf("restore variables (%s): %w", src.restoreOp, err)
 		}
 	}
 	if len(src.initOps) > 0 {
-		if _, err := m.sess.run(ctx, assetFeeds, nil, src.initOps); err != nil {
+		if _, err := m.sess.run(ctx, m.assetFeeds(), nil, src.initOps); err != nil {
 			return fmt.Errorf("run init op %v: %w", src.initOps, err)
 		}
 	}

@@ -136,3 +136,45 @@ func TestRecursionBounded(t *testing.T) {
 		t.Fatalf("want depth error, got %v", err)
 	}
 }
+
+// checkOps follows func attrs (If/While branches) and direct calls into
+// the library, stops at fed tensors, and names unknown functions.
+func TestCheckOpsFollowsFunctions(t *testing.T) {
+	branch := &tfpb.FunctionDef{
+		Signature: fnSig("branch", []string{"x"}, []string{"y"}),
+		NodeDef:   []*tfpb.NodeDef{node("deep", "DeepOp", "x")},
+		Ret:       map[string]string{"y": "deep:y:0"},
+	}
+	g := &tfpb.GraphDef{
+		Node: []*tfpb.NodeDef{
+			placeholder("x", tensor.Float),
+			node("parse", "ParseOp", "x"),
+			withAttr(node("cond", "CondOp", "parse"), "then_branch", aFunc("branch"), "else_branch", aFunc("missing_fn")),
+			node("out", "Identity", "cond"),
+		},
+		Library: &tfpb.FunctionDefLibrary{Function: []*tfpb.FunctionDef{branch}},
+	}
+	s := newTestSession(t, newTestOps(), g)
+	err := s.checkOps(runSpec{fetches: []string{"out"}})
+	var ue *engine.UnsupportedOpsError
+	if !errors.As(err, &ue) {
+		t.Fatalf("got %v", err)
+	}
+	for _, want := range []string{"ParseOp", "CondOp", "DeepOp", "function missing_fn"} {
+		if _, ok := ue.Ops[want]; !ok {
+			t.Errorf("%s not listed: %v", want, ue.Ops)
+		}
+	}
+	if got := ue.Ops["DeepOp"]; len(got) != 1 || got[0] != "branch/deep" {
+		t.Errorf("DeepOp at %v, want branch/deep", got)
+	}
+	// Feeding parse's output cuts ParseOp (as feeding x:0 cuts ParseExample
+	// in the TF1 half_plus_two serving signature).
+	err = s.checkOps(runSpec{feeds: []string{"parse:0"}, fetches: []string{"out"}})
+	if !errors.As(err, &ue) {
+		t.Fatalf("got %v", err)
+	}
+	if _, ok := ue.Ops["ParseOp"]; ok {
+		t.Errorf("fed ParseOp listed: %v", ue.Ops)
+	}
+}

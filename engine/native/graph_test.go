@@ -220,6 +220,21 @@ func TestFeedOverridesConstAndCutsProducer(t *testing.T) {
 	if to.poisoned.Load() != 0 {
 		t.Fatal("fed producer ran")
 	}
+	// A control edge on a fed placeholder does not run it.
+	g := affineGraph(t)
+	g.Node = append(g.Node, withAttr(node("after_x", "Identity", "b", "^x"), "T", aType(tensor.Float)))
+	s2 := newTestSession(t, to, g)
+	if out, err := s2.run(context.Background(), map[string]*tensor.Tensor{"x": f32(1)}, []string{"after_x"}, nil); err != nil {
+		t.Fatal(err)
+	} else {
+		wantFloats(t, out[0], 2)
+	}
+	// Feeds must name existing outputs.
+	for _, bad := range []string{"nosuch:0", "x:1"} {
+		if _, err := s.run(context.Background(), map[string]*tensor.Tensor{bad: f32(1), "x": f32(2)}, []string{"y"}, nil); err == nil || !strings.Contains(err.Error(), "feed") {
+			t.Errorf("feed %s: got %v", bad, err)
+		}
+	}
 	// Fetching a fed tensor returns the feed.
 	out, err = s.run(context.Background(), map[string]*tensor.Tensor{"y": f32(7)}, []string{"y:0"}, nil)
 	if err != nil {

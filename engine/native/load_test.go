@@ -116,6 +116,20 @@ func TestLoadReportsAllUnsupportedOps(t *testing.T) {
 			t.Errorf("%s not listed: %v", op, err)
 		}
 	}
+	// Check reports the same without running anything; with the stub
+	// kernels the serving signature is fine, the regress one needs
+	// ParseExampleV2 and Reshape.
+	var ue2 *engine.UnsupportedOpsError
+	if err := NewWithOps().Check(dir, engine.LoadOptions{}); !errors.As(err, &ue2) || len(ue2.Ops) != 6 {
+		t.Errorf("Check: %v", err)
+	}
+	if err := NewWithOps(registerStubKernels).Check(dir, engine.LoadOptions{}); err != nil {
+		t.Errorf("Check with stubs: %v", err)
+	}
+	err2 := NewWithOps(registerStubKernels).Check(dir, engine.LoadOptions{Signature: "regress_x_to_y"})
+	if !errors.As(err2, &ue2) || ue2.Ops["ParseExampleV2"] == nil {
+		t.Errorf("Check regress_x_to_y: %v", err2)
+	}
 	// ParseExampleV2 is only on other signatures' paths; the save path
 	// (SaveV2, StringJoin, ...) never runs.
 	for _, op := range []string{"ParseExampleV2", "SaveV2", "StringJoin", "MergeV2Checkpoints"} {

@@ -47,15 +47,6 @@ type sparsePart struct {
 	dtype  tensor.DType
 }
 
-// Sparse input keys: a coo_sparse signature input "k" is fed as the three
-// tensors "k/indices" (int64 [n, rank]), "k/values" ([n]) and
-// "k/dense_shape" (int64 [rank]).
-const (
-	SparseIndices    = "/indices"
-	SparseValues     = "/values"
-	SparseDenseShape = "/dense_shape"
-)
-
 func (m *Model) bindSignature(key string) error {
 	sd, ok := m.src.meta.GetSignatureDef()[key]
 	if !ok {
@@ -85,9 +76,9 @@ func (m *Model) bindSignature(key string) error {
 				spec.DType = dt
 			}
 			b.parts = []sparsePart{
-				{SparseIndices, cs.IndicesTensorName, tensor.Int64},
-				{SparseValues, cs.ValuesTensorName, spec.DType},
-				{SparseDenseShape, cs.DenseShapeTensorName, tensor.Int64},
+				{engine.SparseIndices, cs.IndicesTensorName, tensor.Int64},
+				{engine.SparseValues, cs.ValuesTensorName, spec.DType},
+				{engine.SparseDenseShape, cs.DenseShapeTensorName, tensor.Int64},
 			}
 			for _, p := range b.parts {
 				m.feedNames = append(m.feedNames, p.tensor)
@@ -152,7 +143,7 @@ func (m *Model) graphDType(name string) (tensor.DType, string, bool) {
 }
 
 // Signature describes the loaded signature. Sparse inputs are fed as three
-// tensors, see SparseIndices.
+// tensors, see engine.SparseIndices.
 func (m *Model) Signature() engine.Signature { return m.sig }
 
 // Run feeds inputs (keyed by signature input key) and returns the outputs

@@ -52,3 +52,22 @@ func TestSupportedOps(t *testing.T) {
 		}
 	}
 }
+
+// Sparse (coo_sparse) inputs: the spec says so and all three parts are
+// required.
+func TestSparseInputSpec(t *testing.T) {
+	dir := fixtures.SavedModel(t, "tfx_taxi_transform_fn_tf1/transform_fn")
+	m, err := native.New().Load(context.Background(), dir, engine.LoadOptions{Tags: []string{"transform"}, Signature: "transform_signature"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	in, ok := m.Signature().Input("fare")
+	if !ok || !in.Sparse || in.DType != tensor.Float || in.Name != "transform/inputs/fare/fare_1:0" {
+		t.Fatalf("fare spec %+v", in)
+	}
+	_, err = m.Run(context.Background(), map[string]*tensor.Tensor{"fare" + engine.SparseValues: tensor.Must(tensor.Float, []int{1}, []float32{1})})
+	if err == nil || !strings.Contains(err.Error(), "missing sparse input") {
+		t.Fatalf("got %v", err)
+	}
+}

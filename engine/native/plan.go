@@ -22,8 +22,8 @@ type plan struct {
 	nfeeds int // slots [0, nfeeds) hold the feeds (function args)
 	// ninputs is the total number of data inputs of all steps.
 	ninputs int
-	steps  []step
-	fetch  []int // slot per fetch
+	steps   []step
+	fetch   []int // slot per fetch
 }
 
 // step runs one node.
@@ -60,6 +60,18 @@ func (s *session) compile(b *body, req compileRequest) (*plan, error) {
 	}
 	for i, f := range req.feeds {
 		feeds[f] = i
+		// A feed must name an existing output, as in TensorFlow.
+		r, err := parseGraphRef(f)
+		if err != nil {
+			return nil, fmt.Errorf("feed %q: %w", f, err)
+		}
+		n, ok := b.index[r.node]
+		if !ok {
+			return nil, fmt.Errorf("feed %q: no such node", f)
+		}
+		if ni, err := s.resolveNode(b.nodes[n]); err == nil && r.index >= ni.numOutputs() {
+			return nil, fmt.Errorf("feed %q: %s (%s) has %d output(s)", f, r.node, b.nodes[n].Op, ni.numOutputs())
+		}
 	}
 	infos := make([]*nodeInfo, len(b.nodes))
 	infoErr := make([]error, len(b.nodes))
@@ -77,8 +89,8 @@ func (s *session) compile(b *body, req compileRequest) (*plan, error) {
 		var unk errUnknownOp
 		if errors.As(err, &unk) {
 			// Let order report it with every other unknown op.
-			if i, ok := b.index[strings.SplitN(f, ":", 2)[0]]; ok {
-				roots = append(roots, i)
+			if n, ok := b.index[strings.SplitN(f, ":", 2)[0]]; ok {
+				roots = append(roots, n)
 				continue
 			}
 		}

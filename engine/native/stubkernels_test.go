@@ -1,8 +1,6 @@
 package native
 
 import (
-	"fmt"
-
 	"github.com/scorekit/score/engine/native/op"
 	"github.com/scorekit/score/tensor"
 )
@@ -19,18 +17,17 @@ func registerStubKernels(s *op.Set) {
 			if err1 != nil || err2 != nil {
 				return nil, c.Errorf("stub kernel takes float32 only, got %s and %s", in[0], in[1])
 			}
-			x, y, shape := a, b, in[0].Shape()
+			x, y, shape, g := a, b, in[0].Shape(), f
 			if len(a) == 1 && len(b) != 1 {
 				x, y, shape = b, a, in[1].Shape()
-				f0 := f
-				f = func(p, q float32) float32 { return f0(q, p) }
+				g = func(p, q float32) float32 { return f(q, p) }
 			}
 			if len(y) != 1 && len(y) != len(x) {
 				return nil, c.Errorf("incompatible shapes %v and %v", in[0].Shape(), in[1].Shape())
 			}
 			out := make([]float32, len(x))
 			for i := range x {
-				out[i] = f(x[i], y[i%len(y)])
+				out[i] = g(x[i], y[i%len(y)])
 			}
 			return []*tensor.Tensor{tensor.Must(tensor.Float, shape, out)}, nil
 		}
@@ -138,5 +135,3 @@ func registerStubState(s *op.Set) {
 			}},
 	)
 }
-
-var _ = fmt.Sprint

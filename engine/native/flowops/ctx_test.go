@@ -107,7 +107,9 @@ func (c *testCtx) Call(f *tfpb.NameAttrList, args []*tensor.Tensor) ([]*tensor.T
 	}
 	return g(args)
 }
-func (c *testCtx) ReadFile(path string) ([]byte, error) { return nil, fmt.Errorf("read %s: refused", path) }
+func (c *testCtx) ReadFile(path string) ([]byte, error) {
+	return nil, fmt.Errorf("read %s: refused", path)
+}
 func (c *testCtx) Checkpoint(prefix string) (op.Checkpoint, error) {
 	if c.ckpt == nil {
 		return nil, fmt.Errorf("no checkpoint %s", prefix)

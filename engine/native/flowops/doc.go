@@ -13,7 +13,8 @@
 // reference. Here VariableV2 outputs the variable's current value once it
 // has one, so `x/read` Identity nodes and every other reader see a plain
 // tensor, and a DT_RESOURCE handle to the variable while it is still
-// uninitialised, which is what the restore and init Assigns consume. Assign
+// uninitialised, which is what the restore and init Assigns consume (the
+// engine's Identity also dereferences such a handle). Assign
 // takes the variable from that handle or, for an already-initialised
 // variable, by asking the Context for the producer of its ref input (the
 // optional InputNamer interface); it replaces the value (never in place) and

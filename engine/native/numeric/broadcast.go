@@ -170,7 +170,14 @@ func applyBinary[T, R any](c op.Context, x, y *tensor.Tensor, f binFn[T, R]) (*t
 	if err != nil {
 		return nil, err
 	}
-	runBroadcast(out.Data().([]R), x.Data().([]T), y.Data().([]T), x.Shape(), y.Shape(), oshape, f)
+	dst, a, b := out.Data().([]R), x.Data().([]T), y.Data().([]T)
+	if n := len(dst); n >= 2*grain && (len(a) == n || len(a) == 1) && (len(b) == n || len(b) == 1) {
+		// Same shapes or a scalar operand: split the flat loop.
+		sa, sb := min(len(a)-1, 1), min(len(b)-1, 1)
+		parallelRange(n, c.Threads(), func(lo, hi int) { f(dst[lo:hi], a[lo*sa:], b[lo*sb:], sa, sb) })
+		return out, nil
+	}
+	runBroadcast(dst, a, b, x.Shape(), y.Shape(), oshape, f)
 	return out, nil
 }
 

@@ -82,6 +82,7 @@ func convRows(threads int, g *convGeom, x, f, out []float32) {
 	k := g.kw * g.ci
 	rows := g.n * g.hw.out
 	outRow := g.ww.out * g.co
+	pb := newPackedB(false, k, g.co, f, g.co)
 	work := func(r0, r1 int) {
 		var buf []float32
 		if padL+padR > 0 {
@@ -99,7 +100,7 @@ func convRows(threads int, g *convGeom, x, f, out []float32) {
 				copy(buf[padL*g.ci:], src)
 				src = buf
 			}
-			Sgemm(false, false, g.ww.out, g.co, k, 1, src, g.ww.stride*g.ci, f, g.co, 1, dst, g.co, 1) // dst is zeroed
+			sgemmPacked(g.ww.out, src, g.ww.stride*g.ci, pb, dst, g.co) // dst is zeroed
 		}
 	}
 	t := max(1, min(threads, rows, rows*outRow*k/(1<<16)))

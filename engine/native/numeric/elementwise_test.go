@@ -188,3 +188,11 @@ func TestMismatchedInputsAreErrorsNotPanics(t *testing.T) {
 	// non-integer dims tensor reports an error.
 	wantErr(t, "dims", "Fill", nil, f32([]int{1}, 2), tensor.Scalar(float32(1)))
 }
+
+func TestLegacyOps(t *testing.T) {
+	checkEq(t, run1(t, "TruncateMod", nil, i32([]int{2}, 7, -7), sc32(3)), int32(1), -1)
+	checkF32(t, run1(t, "Mod", nil, f32([]int{2}, 7, -7), tensor.Scalar(float32(3))), []float32{1, -1}, 0)
+	checkF32(t, run1(t, "BiasAddV1", nil, f32([]int{1, 2}, 1, 2), f32([]int{2}, 10, 20)), []float32{11, 22}, 0)
+	checkF32(t, run1(t, "Concat", nil, sc32(0), f32([]int{1}, 1), f32([]int{1}, 2)), []float32{1, 2}, 0)
+	wantErr(t, "boom : Tensor had NaN", "CheckNumerics", attrs{"message": aS("boom")}, f32([]int{1}, float32(math.Inf(1))))
+}

@@ -28,6 +28,9 @@ func gatherCore(c op.Context, params, indices *tensor.Tensor, axis, batchDims in
 		return nil, err
 	}
 	ps, is := params.Shape(), indices.Shape()
+	if axis >= len(ps) {
+		return nil, c.Errorf("params must be at least %d dimensional, got %s", axis+1, params)
+	}
 	if batchDims > axis {
 		return nil, c.Errorf("batch_dims (%d) must be less than or equal to axis (%d)", batchDims, axis)
 	}

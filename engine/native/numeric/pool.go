@@ -70,9 +70,7 @@ func poolT[T number](g *poolGeom, x, out []T, isMax bool) {
 						src := x[((n*g.h+ih)*g.w+iw)*ch:][:ch]
 						if isMax {
 							for i, v := range src {
-								if v > dst[i] {
-									dst[i] = v
-								}
+								dst[i] = max(dst[i], v)
 							}
 						} else {
 							for i, v := range src {

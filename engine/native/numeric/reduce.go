@@ -51,13 +51,20 @@ func maxF32(x []float32, outer, r, inner int) []float32 {
 			src := x[(o*r+k)*inner : (o*r+k)*inner+inner]
 			src = src[:len(dst)]
 			for i, v := range src {
-				if v > dst[i] {
-					dst[i] = v
-				}
+				dst[i] = max32(dst[i], v)
 			}
 		}
 	}
 	return out
+}
+
+// max32 is a branch-free max for the pooling and reduction hot loops; a NaN
+// in v is skipped (comparisons with NaN are false), as in Eigen's reducer.
+func max32(a, v float32) float32 {
+	if v > a {
+		return v
+	}
+	return a
 }
 
 func lowest[T number]() T {

@@ -10,7 +10,7 @@ import (
 func Register(s *op.Set) {
 	for _, defs := range [][]op.Def{
 		binaryDefs(), unaryDefs(), castDefs(), shapeDefs(), matmulDefs(), nnDefs(), reduceDefs(),
-		convDefs(), poolDefs(), concatDefs(), gatherDefs(), sliceDefs(), permuteDefs(), miscDefs(),
+		convDefs(), poolDefs(), concatDefs(), gatherDefs(), sliceDefs(), permuteDefs(), miscDefs(), extraDefs(),
 	} {
 		for i := range defs {
 			defs[i].Kernel = guarded(defs[i].Kernel)

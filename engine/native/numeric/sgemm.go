@@ -145,30 +145,80 @@ type gemm struct {
 	alpha          float32
 	a, b, c        []float32
 	lda, ldb, ldc  int
+	pre            *packedB // B packed once for many products, or nil
+}
+
+// packedB is a k×n right-hand matrix packed for the micro-kernel once, for
+// reuse across many products with different left-hand sides (a conv
+// filter applied to every output row). Block pc (kc deep) starts at
+// pc·npad; within it the panel of columns j starts at j·kb.
+type packedB struct {
+	k, n, npad int
+	data       []float32
+}
+
+// newPackedB packs op(B) (k×n) once.
+func newPackedB(transB bool, k, n int, b []float32, ldb int) *packedB {
+	npad := (n + nr - 1) / nr * nr
+	pb := &packedB{k: k, n: n, npad: npad, data: make([]float32, k*npad)}
+	g := gemm{transB: transB, k: k, b: b, ldb: ldb}
+	for pc := 0; pc < k; pc += kc {
+		kb := min(kc, k-pc)
+		g.packB(pb.data[pc*npad:], pc, kb, 0, n)
+	}
+	return pb
+}
+
+// sgemmPacked computes C += A·B (A m×k row-major with row stride lda) on
+// one goroutine, with B pre-packed.
+func sgemmPacked(m int, a []float32, lda int, pb *packedB, c []float32, ldc int) {
+	if m <= 0 || pb.n <= 0 || pb.k <= 0 {
+		return
+	}
+	g := gemm{kern: kernel, k: pb.k, alpha: 1, a: a, lda: lda, c: c, ldc: ldc, pre: pb}
+	g.run(0, m, 0, pb.n)
 }
 
 type packBufs struct{ a, b []float32 }
 
-var bufPool = sync.Pool{New: func() any {
-	return &packBufs{a: make([]float32, mc*kc), b: make([]float32, kc*nc)}
-}}
+var bufPool = sync.Pool{New: func() any { return new(packBufs) }}
+
+// grow returns s with length at least n, reallocating when too short.
+func grow(s []float32, n int) []float32 {
+	if len(s) >= n {
+		return s
+	}
+	return make([]float32, n)
+}
 
 // run computes rows [i0,i1) × cols [j0,j1) of C serially.
 func (g *gemm) run(i0, i1, j0, j1 int) {
 	bufs := bufPool.Get().(*packBufs)
 	defer bufPool.Put(bufs)
+	// Size the buffers to this product, not the block maxima: small
+	// products (a Dense layer) should not allocate megabytes.
+	kmax := min(kc, g.k)
+	bufs.a = grow(bufs.a, min(mc, (i1-i0+mr-1)/mr*mr)*kmax)
+	if g.pre == nil {
+		bufs.b = grow(bufs.b, min(nc, (j1-j0+nr-1)/nr*nr)*kmax)
+	}
 	var tile [mr * nr]float32
 	for jc := j0; jc < j1; jc += nc {
 		nb := min(nc, j1-jc)
 		for pc := 0; pc < g.k; pc += kc {
 			kb := min(kc, g.k-pc)
-			g.packB(bufs.b, pc, kb, jc, nb)
+			bblk := bufs.b
+			if g.pre != nil {
+				bblk = g.pre.data[pc*g.pre.npad+jc*kb:]
+			} else {
+				g.packB(bblk, pc, kb, jc, nb)
+			}
 			for ic := i0; ic < i1; ic += mc {
 				mb := min(mc, i1-ic)
 				direct := !g.transA && g.alpha == 1
 				g.packA(bufs.a, ic, mb, pc, kb, direct)
 				for jr := 0; jr < nb; jr += nr {
-					bp := bufs.b[jr*kb : (jr+nr)*kb]
+					bp := bblk[jr*kb : (jr+nr)*kb]
 					nw := min(nr, nb-jr)
 					for ir := 0; ir < mb; ir += mr {
 						ap, rs, ps := bufs.a[ir*kb:(ir+mr)*kb], 1, mr

@@ -106,17 +106,20 @@ func TestSgemmKernelsAgree(t *testing.T) {
 	}
 }
 
-func BenchmarkSgemm2048(b *testing.B) {
+func BenchmarkSgemm2048(b *testing.B) { benchSgemm(b, 2048) }
+
+func BenchmarkSgemm512(b *testing.B) { benchSgemm(b, 512) }
+
+func benchSgemm(b *testing.B, n int) {
 	for name, kern := range kernels() {
 		b.Run(name, func(b *testing.B) {
-			const n = 2048
 			r := rand.New(rand.NewSource(3))
 			x, y, z := randSlice(r, n*n), randSlice(r, n*n), make([]float32, n*n)
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				sgemmWith(kern, false, false, n, n, n, 1, x, n, y, n, 0, z, n, benchThreads())
 			}
-			b.ReportMetric(2*n*n*n*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			b.ReportMetric(2*float64(n*n*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
 	}
 }

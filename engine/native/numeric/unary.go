@@ -27,7 +27,8 @@ func unLoop[T, R any](f func(dst []R, src []T)) unEntry {
 			if err != nil {
 				return nil, err
 			}
-			f(out.Data().([]R), x.Data().([]T))
+			dst, src := out.Data().([]R), x.Data().([]T)
+			parallelRange(len(dst), c.Threads(), func(lo, hi int) { f(dst[lo:hi], src[lo:hi]) })
 			return out, nil
 		},
 	}
@@ -112,14 +113,14 @@ func tanhF32(dst, src []float32) {
 	}
 }
 
+// reluF32 is branchless (conv outputs have random signs, so a branch
+// mispredicts half the time): clearing every bit when the sign bit is set
+// maps negatives and -0 to +0 and keeps positives and NaN.
 func reluF32(dst, src []float32) {
 	src = src[:len(dst)]
 	for i, x := range src {
-		if x > 0 {
-			dst[i] = x
-		} else {
-			dst[i] = 0
-		}
+		b := math.Float32bits(x)
+		dst[i] = math.Float32frombits(b &^ uint32(int32(b)>>31))
 	}
 }
 

@@ -11,7 +11,7 @@ import (
 
 // asString formats like TensorFlow's AsString, which builds a printf format
 // from its attrs: "%" [fill] [width] [.precision] then d, e (scientific),
-// g (shortest) or f; bools print true/false.
+// g (shortest) or f; bools print true/false whatever the format.
 func asString(c op.Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	prec, err := op.Int(c, "precision")
 	if err != nil {
@@ -89,7 +89,7 @@ func asString(c op.Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 		}
 	case []bool:
 		for i, x := range v {
-			out[i] = fmt.Sprintf(strings.TrimSuffix(spec, "0")+"s", strconv.FormatBool(x))
+			out[i] = strconv.FormatBool(x) // TensorFlow ignores the format for bools
 		}
 	case []string:
 		return nil, c.Errorf("AsString of a string tensor is not supported")

@@ -2,7 +2,9 @@
 // regex, hashing, ragged-to-dense and lookup-table ops (StringLower,
 // StaticRegexReplace, StringSplitV2, StringToHashBucketFast,
 // RaggedTensorToTensor, HashTableV2, InitializeTableFromTextFileV2,
-// LookupTableFindV2, ...), registered into an op.Set by Register.
+// LookupTableFindV2, ...) and tf.Example parsing (ParseExample,
+// ParseExampleV2: dense and sparse features), registered into an op.Set by
+// Register.
 //
 // Contract: kernels follow TensorFlow's CPU semantics and errors (each error
 // comes from c.Errorf and names the node). They never modify their inputs.
@@ -16,6 +18,9 @@
 // A table is safe for concurrent Find, Size and Export; initialisation and
 // inserts take its write lock. Table files are read only through
 // c.ReadFile, never opened directly.
+//
+// Serialized tf.Example protos come from outside: ParseExample decodes them
+// with bounds on every length and never panics on malformed bytes.
 //
 // Regexes are Go's regexp (RE2 syntax, as TensorFlow's RE2). Compiled
 // patterns of the Static* ops are cached per session in c.Resources().

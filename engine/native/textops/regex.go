@@ -3,6 +3,7 @@ package textops
 import (
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"strings"
 
 	"github.com/scorekit/score/engine/native/op"
@@ -22,6 +23,7 @@ func regexDefs() []op.Def {
 type replacer struct {
 	re       *regexp.Regexp
 	template string
+	del      *[256]bool // set when the pattern is one ASCII character class and the rewrite is empty
 }
 
 // compile returns the session-cached regexp for pattern (anchored for a
@@ -88,13 +90,72 @@ func newReplacer(c op.Context, pattern, rewrite string) (*replacer, error) {
 	if err != nil {
 		return nil, c.Errorf("%v", err)
 	}
-	return &replacer{re: re, template: tmpl}, nil
+	r := &replacer{re: re, template: tmpl}
+	if rewrite == "" {
+		r.del = asciiClass(pattern)
+	}
+	return r, nil
+}
+
+// asciiClass returns the byte set of a pattern that is exactly one character
+// class of ASCII characters (Keras' punctuation strip), else nil. Deleting
+// those bytes equals RE2's global replace by "": UTF-8 sequences and invalid
+// bytes are >= 0x80 and never in the class.
+func asciiClass(pattern string) *[256]bool {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	re = re.Simplify()
+	var set [256]bool
+	switch re.Op {
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			lo, hi := re.Rune[i], re.Rune[i+1]
+			if lo < 0 || hi >= 0x80 {
+				return nil
+			}
+			for ch := lo; ch <= hi; ch++ {
+				set[ch] = true
+			}
+		}
+	case syntax.OpLiteral:
+		if len(re.Rune) != 1 || re.Rune[0] >= 0x80 || re.Flags&syntax.FoldCase != 0 {
+			return nil
+		}
+		set[re.Rune[0]] = true
+	default:
+		return nil
+	}
+	return &set
+}
+
+// deleteBytes removes the bytes in del from s.
+func deleteBytes(s string, del *[256]bool) string {
+	i := 0
+	for i < len(s) && !del[s[i]] {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	b := make([]byte, i, len(s))
+	copy(b, s[:i])
+	for ; i < len(s); i++ {
+		if !del[s[i]] {
+			b = append(b, s[i])
+		}
+	}
+	return string(b)
 }
 
 // replace is RE2::GlobalReplace (all non-overlapping matches; an empty match
 // right after the previous match is skipped, as Go's ReplaceAll does) or
 // RE2::Replace (the first match only).
 func (r *replacer) replace(s string, global bool) string {
+	if global && r.del != nil {
+		return deleteBytes(s, r.del)
+	}
 	if global {
 		return r.re.ReplaceAllString(s, r.template)
 	}

@@ -21,10 +21,17 @@ func splitDefs() []op.Def {
 // the separator, and for sep "" after the following whitespace) becoming
 // the last token; maxsplit 0 returns s whole.
 func SplitV2(s, sep string, maxsplit int) []string {
-	if maxsplit == 0 {
-		return []string{s}
-	}
 	var out []string
+	splitV2(s, sep, maxsplit, func(tok string) { out = append(out, tok) })
+	return out
+}
+
+// splitV2 is SplitV2 emitting each token.
+func splitV2(s, sep string, maxsplit int, emit func(string)) {
+	if maxsplit == 0 {
+		emit(s)
+		return
+	}
 	if sep == "" {
 		i, splits := 0, 0
 		for i < len(s) && isSpace(s[i]) {
@@ -35,17 +42,18 @@ func SplitV2(s, sep string, maxsplit int) []string {
 			for j < len(s) && !isSpace(s[j]) {
 				j++
 			}
-			out = append(out, s[i:j])
+			emit(s[i:j])
 			for j < len(s) && isSpace(s[j]) {
 				j++
 			}
 			i = j
 			splits++
 			if maxsplit > 0 && splits == maxsplit {
-				return append(out, s[i:])
+				emit(s[i:])
+				return
 			}
 		}
-		return out
+		return
 	}
 	for splits := 0; ; splits++ {
 		if maxsplit > 0 && splits == maxsplit {
@@ -55,10 +63,10 @@ func SplitV2(s, sep string, maxsplit int) []string {
 		if k < 0 {
 			break
 		}
-		out = append(out, s[:k])
+		emit(s[:k])
 		s = s[k+len(sep):]
 	}
-	return append(out, s)
+	emit(s)
 }
 
 // splitOld is the old StringSplit: every byte of delim is a delimiter; an
@@ -85,7 +93,7 @@ func splitOld(s, delim string, skipEmpty bool) []string {
 }
 
 // sparseSplit builds the (indices, values, shape) SparseTensor of tokens.
-func sparseSplit(c op.Context, in *tensor.Tensor, split func(string) []string) ([]*tensor.Tensor, error) {
+func sparseSplit(c op.Context, in *tensor.Tensor, split func(string, func(string))) ([]*tensor.Tensor, error) {
 	src, err := stringsIn(c, "input", in)
 	if err != nil {
 		return nil, err
@@ -93,19 +101,21 @@ func sparseSplit(c op.Context, in *tensor.Tensor, split func(string) []string) (
 	if in.Rank() != 1 {
 		return nil, c.Errorf("input must be a vector, got %s", in)
 	}
-	var idx []int64
-	var vals []string
+	total := 0
+	for _, s := range src {
+		total += len(s)
+	}
+	vals := make([]string, 0, total/5+len(src))
+	idx := make([]int64, 0, 2*cap(vals))
 	maxCols := 0
 	for row, s := range src {
-		toks := split(s)
-		for col, tok := range toks {
+		col := 0
+		split(s, func(tok string) {
 			idx = append(idx, int64(row), int64(col))
 			vals = append(vals, tok)
-		}
-		maxCols = max(maxCols, len(toks))
-	}
-	if vals == nil {
-		vals, idx = []string{}, []int64{}
+			col++
+		})
+		maxCols = max(maxCols, col)
 	}
 	return []*tensor.Tensor{
 		tensor.Must(tensor.Int64, []int{len(vals), 2}, idx),
@@ -123,7 +133,7 @@ func stringSplitV2(c op.Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) 
 	if err != nil {
 		return nil, err
 	}
-	return sparseSplit(c, in[0], func(s string) []string { return SplitV2(s, sep, int(maxsplit)) })
+	return sparseSplit(c, in[0], func(s string, emit func(string)) { splitV2(s, sep, int(maxsplit), emit) })
 }
 
 func stringSplit(c op.Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
@@ -135,5 +145,9 @@ func stringSplit(c op.Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	return sparseSplit(c, in[0], func(s string) []string { return splitOld(s, delim, skip) })
+	return sparseSplit(c, in[0], func(s string, emit func(string)) {
+		for _, tok := range splitOld(s, delim, skip) {
+			emit(tok)
+		}
+	})
 }

@@ -111,7 +111,7 @@ func asciiLowerLoop(s string) string {
 	return string(b)
 }
 
-func corpusLines(t *testing.T) []string {
+func corpusLines(t testing.TB) []string {
 	dir := fixtures.Corpus(t, "sentiment-labelled-sentences")
 	var lines []string
 	for _, name := range []string{"amazon_cells_labelled.txt", "imdb_labelled.txt", "yelp_labelled.txt"} {
@@ -293,4 +293,33 @@ func FuzzRE2Template(f *testing.F) {
 			t.Fatalf("plain rewrite %q became %q", rewrite, got)
 		}
 	})
+}
+
+// The ASCII-class fast path must agree with Go's regexp (RE2 semantics) on
+// every input, including invalid UTF-8 and multi-byte characters.
+func TestDeleteFastPathMatchesRegexp(t *testing.T) {
+	patterns := []string{`[!"#$%&()\*\+,-\./:;<=>?@\[\\\]^_` + "`" + `{|}~']`, `[a-c]`, `\d`, `[^a-z]`, `x`, `(?i)x`, `[é]`}
+	inputs := append(corpusSample(t), "a\xffb\xc3", "é€x1-2", "", "XxX")
+	for _, p := range patterns {
+		re := regexp.MustCompile(p)
+		del := asciiClass(p)
+		for _, s := range inputs {
+			want := re.ReplaceAllString(s, "")
+			got := want
+			if del != nil {
+				got = deleteBytes(s, del)
+			}
+			if got != want {
+				t.Fatalf("pattern %q on %q: fast path %q, regexp %q", p, s, got, want)
+			}
+		}
+		if (del != nil) != (p != `[^a-z]` && p != `(?i)x` && p != `[é]`) {
+			t.Errorf("pattern %q: fast path used = %v", p, del != nil)
+		}
+	}
+}
+
+func corpusSample(t *testing.T) []string {
+	lines := corpusLines(t)
+	return lines[:300]
 }
