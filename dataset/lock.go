@@ -35,6 +35,9 @@ func NewOwner() Owner {
 	return Owner{RunID: hex.EncodeToString(b[:]), Host: host, PID: os.Getpid(), Started: time.Now().UTC()}
 }
 
+// processStart tells this process from an earlier one with the same pid.
+var processStart = time.Now()
+
 // LockOptions tune Acquire.
 type LockOptions struct {
 	// TTL is how old a heartbeat may get before the lock is stale
@@ -142,7 +145,9 @@ func inspectLock(path string, ttl time.Duration) (lockState, bool, error) {
 	host, _ := os.Hostname()
 	if s.Host == host && s.PID > 0 {
 		if s.PID == os.Getpid() {
-			return s, true, nil // an earlier run in this container, restarted
+			// Our own pid: an earlier process in this restarted container
+			// (pid 1 again) if it started before us, else this process.
+			return s, s.Started.Before(processStart), nil
 		}
 		if err := syscall.Kill(s.PID, 0); errors.Is(err, syscall.ESRCH) {
 			return s, true, nil
@@ -222,4 +227,13 @@ func (l *Lock) Release() error {
 		}
 	})
 	return err
+}
+
+// stopHeartbeat stops touching the file without releasing it (tests act
+// out a hung holder with it).
+func (l *Lock) stopHeartbeat() {
+	l.once.Do(func() {
+		close(l.stop)
+		l.wg.Wait()
+	})
 }

@@ -75,7 +75,7 @@ func Run(ctx context.Context, m engine.Model, o Options) (*Report, error) {
 		return rep, err
 	}
 	defer src.Close()
-	w, err := o.OpenWriter(writer.Schema{Fields: src.Columns(), Outputs: plan.cols})
+	w, err := o.OpenWriter(writer.Schema{Fields: outputFieldNames(src.Columns(), plan), Outputs: plan.cols})
 	if err != nil {
 		return rep, err
 	}
@@ -331,7 +331,8 @@ func (r *runner) writeBatch(b *batch) error {
 	rows := make([]writer.Row, len(b.recs))
 	vi := 0
 	for i, rec := range b.recs {
-		row := writer.Row{ID: rec.ID, Source: rec.Source, Row: rec.Row, Fields: fieldValues(rec, r.src.Columns())}
+		row := writer.Row{ID: rec.ID, Source: rec.Source, Row: rec.Row}
+		row.Fields, row.FieldNull = fieldValues(rec, r.src.Columns())
 		switch {
 		case rec.Err != nil:
 			row.Error = rec.Err.Error()
@@ -366,15 +367,42 @@ func (r *runner) writeBatch(b *batch) error {
 	return nil
 }
 
-func fieldValues(rec reader.Record, cols []string) []string {
-	if len(cols) == 0 {
-		return nil
+// outputFieldNames names the input's layout fields in the output. A field
+// whose name the output already uses (id, source, row, error, warning or a
+// score column: e.g. when re-scoring a score output) is written as
+// input_<name>.
+func outputFieldNames(cols []string, plan outputPlan) []string {
+	taken := map[string]bool{}
+	for _, c := range (writer.Schema{Outputs: plan.cols}).Columns() {
+		taken[c] = true
 	}
 	out := make([]string, len(cols))
 	for i, c := range cols {
-		out[i] = rec.Fields[c]
+		name := c
+		for taken[name] {
+			name = "input_" + name
+		}
+		taken[name] = true
+		out[i] = name
 	}
 	return out
+}
+
+// fieldValues lays out a record's layout fields in column order; a field
+// the record does not have is null.
+func fieldValues(rec reader.Record, cols []string) ([]string, []bool) {
+	if len(cols) == 0 {
+		return nil, nil
+	}
+	out := make([]string, len(cols))
+	null := make([]bool, len(cols))
+	for i, c := range cols {
+		out[i], null[i] = rec.Fields[c], true
+		if _, ok := rec.Fields[c]; ok {
+			null[i] = false
+		}
+	}
+	return out, null
 }
 
 func isBlank(s string) bool {

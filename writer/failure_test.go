@@ -13,7 +13,7 @@ import (
 // temporary file and leaks no arrow memory; Abort still works.
 func TestFileErrorFailsWriter(t *testing.T) {
 	s := testSchema()
-	rows := makeRows(s, 0, 3000, 7)
+	rows := makeRows(s, 0, 2000, 7)
 	for _, ext := range []string{".parquet", ".csv", ".jsonl"} {
 		t.Run(ext, func(t *testing.T) {
 			dir := t.TempDir()

@@ -70,12 +70,12 @@ func cellMatches(want, got any) bool {
 func TestParquetRoundTrip(t *testing.T) {
 	duckdb.Require(t)
 	s := testSchema()
-	rows := makeRows(s, 0, 1000, 1)
+	rows := makeRows(s, 0, 500, 1)
 	path := filepath.Join(t.TempDir(), "scores.parquet")
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-	// Batches of 97 across row groups of 128: row groups fill across Write
+	// Batches of 97 across row groups of 64: row groups fill across Write
 	// calls and Write calls span row groups.
-	writeAll(t, path, s, Options{Metadata: testMeta, RowGroupRows: 128, Allocator: mem}, rows, 97)
+	writeAll(t, path, s, Options{Metadata: testMeta, RowGroupRows: 64, Allocator: mem}, rows, 97)
 	mem.AssertSize(t, 0)
 
 	res := duckdb.QueryAll(t,
@@ -122,8 +122,8 @@ func TestParquetRoundTrip(t *testing.T) {
 
 	// Row groups bounded, zstd everywhere.
 	rg := res[3]
-	if rg[0]["groups"] != float64(8) || rg[0]["biggest"] != float64(128) || rg[0]["not_zstd"] != float64(0) {
-		t.Errorf("row groups: %v, want 8 groups of at most 128 rows, all ZSTD", rg[0])
+	if rg[0]["groups"] != float64(8) || rg[0]["biggest"] != float64(64) || rg[0]["not_zstd"] != float64(0) {
+		t.Errorf("row groups: %v, want 8 groups of at most 64 rows, all ZSTD", rg[0])
 	}
 
 	checkMetadata(t, res[4], s, testMeta)
@@ -241,7 +241,7 @@ func TestParquetCompressionOption(t *testing.T) {
 // One row per Write into row groups of 7: 43 row groups, the last short.
 func TestParquetManyRowGroups(t *testing.T) {
 	duckdb.Require(t)
-	s := testSchema()
+	s := Schema{Fields: []string{"label"}, Outputs: []Column{{Name: "p", Width: 1}, {Name: "c", Width: 3, Names: []string{"a", "b", "c"}}}}
 	rows := makeRows(s, 0, 300, 17)
 	path := filepath.Join(t.TempDir(), "many.parquet")
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())

@@ -41,6 +41,10 @@ type kernelContext struct {
 	s     *session
 	st    *step
 	depth int
+	trace *tracer
+	// threads, when > 0, overrides the session's: the parallel scheduler
+	// shares the threads among the kernels running at once.
+	threads int
 }
 
 var _ op.Context = (*kernelContext)(nil)
@@ -49,7 +53,12 @@ func (c *kernelContext) Ctx() context.Context     { return c.ctx }
 func (c *kernelContext) Node() string             { return c.st.name }
 func (c *kernelContext) Op() string               { return c.st.node.Op }
 func (c *kernelContext) Resources() *op.Resources { return c.s.res }
-func (c *kernelContext) Threads() int             { return c.s.threads }
+func (c *kernelContext) Threads() int {
+	if c.threads > 0 {
+		return c.threads
+	}
+	return c.s.threads
+}
 func (c *kernelContext) Attr(name string) (*tfpb.AttrValue, bool) {
 	v, ok := c.st.attrs[name]
 	return v, ok && v != nil
@@ -59,7 +68,7 @@ func (c *kernelContext) Call(fn *tfpb.NameAttrList, args []*tensor.Tensor) ([]*t
 	if fn == nil || fn.Name == "" {
 		return nil, c.Errorf("call of an unnamed function")
 	}
-	return c.s.call(c.ctx, fn.Name, args, c.depth+1)
+	return c.s.call(c.ctx, fn.Name, args, c.depth+1, c.trace)
 }
 
 func (c *kernelContext) ReadFile(path string) ([]byte, error) {

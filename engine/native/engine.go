@@ -20,6 +20,10 @@ const Name = "native"
 // Engine is the pure-Go engine. Its zero value is not usable; use New.
 type Engine struct {
 	ops *op.Set
+	opt execOptions
+	// loadTrace, when set, sees the nodes Load's restore and init runs
+	// execute (tests).
+	loadTrace *tracer
 }
 
 var _ engine.Engine = (*Engine)(nil)
@@ -32,7 +36,7 @@ func NewWithOps(register ...func(*op.Set)) *Engine {
 	for _, r := range register {
 		r(s)
 	}
-	return &Engine{ops: s}
+	return &Engine{ops: s, opt: defaultExecOptions()}
 }
 
 // Name returns "native".
@@ -108,7 +112,8 @@ func (e *Engine) prepare(dir string, tags []string, key string, version int64, t
 	if err != nil {
 		return nil, fmt.Errorf("native engine: load %s: %w", src.dir, err)
 	}
-	m := &Model{sess: sess, src: src, threads: threads}
+	sess.opt = e.opt
+	m := &Model{sess: sess, src: src, threads: threads, loadTrace: e.loadTrace}
 	if err := m.bindSignature(key); err != nil {
 		return nil, fmt.Errorf("native engine: load %s: %w", src.dir, err)
 	}
@@ -171,12 +176,12 @@ func (m *Model) initialize(ctx context.Context) error {
 		return err
 	}
 	if restoreFeeds != nil {
-		if _, err := m.sess.run(ctx, restoreFeeds, nil, []string{src.restoreOp}); err != nil {
+		if _, err := m.sess.runTrace(ctx, restoreFeeds, nil, []string{src.restoreOp}, m.loadTrace); err != nil {
 			return fmt.Errorf("restore variables (%s): %w", src.restoreOp, err)
 		}
 	}
 	if len(src.initOps) > 0 {
-		if _, err := m.sess.run(ctx, m.assetFeeds(), nil, src.initOps); err != nil {
+		if _, err := m.sess.runTrace(ctx, m.assetFeeds(), nil, src.initOps, m.loadTrace); err != nil {
 			return fmt.Errorf("run init op %v: %w", src.initOps, err)
 		}
 	}

@@ -27,6 +27,9 @@ type Model struct {
 	// sorted names of a run that feeds every input.
 	feedNames, fetchNames, sortedFeeds []string
 	closed                             atomic.Bool
+	// loadTrace, when set, sees every node the restore and init runs
+	// execute (tests).
+	loadTrace *tracer
 }
 
 var _ engine.Model = (*Model)(nil)
@@ -149,6 +152,25 @@ func (m *Model) Signature() engine.Signature { return m.sig }
 // Run feeds inputs (keyed by signature input key) and returns the outputs
 // keyed by signature output key. Outputs are copies the caller owns.
 func (m *Model) Run(ctx context.Context, inputs map[string]*tensor.Tensor) (map[string]*tensor.Tensor, error) {
+	return m.run(ctx, inputs, nil)
+}
+
+// RunTrace is Run that also reports every node it executes to fn, nodes
+// inside called functions included (named "function/node"), with the
+// node's op and outputs, in an order consistent with the graph's
+// dependencies. Calls to fn never overlap. fn must neither modify nor keep
+// the tensors after returning (clone what it needs): they are the run's
+// live values. Sibling nodes the executor fused into one op are reported
+// one by one under their own names.
+func (m *Model) RunTrace(ctx context.Context, inputs map[string]*tensor.Tensor,
+	fn func(node, op string, outputs []*tensor.Tensor)) (map[string]*tensor.Tensor, error) {
+	if fn == nil {
+		return m.run(ctx, inputs, nil)
+	}
+	return m.run(ctx, inputs, &tracer{fn: func(node, op string, _, out []*tensor.Tensor) { fn(node, op, out) }})
+}
+
+func (m *Model) run(ctx context.Context, inputs map[string]*tensor.Tensor, tr *tracer) (map[string]*tensor.Tensor, error) {
 	if m.closed.Load() {
 		return nil, errClosed
 	}
@@ -185,7 +207,7 @@ func (m *Model) Run(ctx context.Context, inputs map[string]*tensor.Tensor) (map[
 	if used != len(inputs) {
 		return nil, fmt.Errorf("run %s: unknown input(s) %v (signature inputs: %v)", m.sig.Key, m.unknownInputs(inputs), m.inputKeys())
 	}
-	outs, err := m.sess.run(ctx, feeds, m.fetchNames, nil)
+	outs, err := m.sess.runTrace(ctx, feeds, m.fetchNames, nil, tr)
 	if err != nil {
 		return nil, fmt.Errorf("run %s: %w", m.sig.Key, err)
 	}

@@ -24,6 +24,12 @@ type plan struct {
 	ninputs int
 	steps   []step
 	fetch   []int // slot per fetch
+	// readers counts each slot's data reads (parallel exec frees a slot
+	// when its count drops to zero); keep marks fetched slots.
+	readers []int32
+	keep    []bool
+	// parallel: independent steps are worth running concurrently.
+	parallel bool
 }
 
 // step runs one node.
@@ -37,7 +43,18 @@ type step struct {
 	out      int            // first output slot
 	nout     int            // number of outputs
 	constant *tensor.Tensor // pre-decoded Const value
-	free     []int          // slots no later step reads
+	free     []int          // slots no later step reads (sequential exec)
+
+	// Set by finish: where this step's inputs start in a run's input
+	// buffer, and the scheduling graph (successor steps, with the number
+	// of distinct predecessors) for parallel exec.
+	inOff int
+	succ  []int
+	npred int
+	// after lists the steps this one has a control edge from (positions
+	// in plan.steps); fused replaces the one-output node by a group.
+	after []int
+	fused *fusedGroup
 }
 
 // compileRequest says what a plan must compute.
@@ -149,11 +166,11 @@ func (s *session) compile(b *body, req compileRequest) (*plan, error) {
 		}
 		return first[src.node] + src.index, nil
 	}
-	lastUse := make([]int, p.nslots)
-	for k := range lastUse {
-		lastUse[k] = -1
-	}
+	posOf := make(map[int]int, len(order))
 	for pos, i := range order {
+		posOf[i] = pos
+	}
+	for _, i := range order {
 		n, ni := b.nodes[i], infos[i]
 		st := step{
 			name: b.display(n.Name), node: n, def: ni.def, fn: ni.fn, attrs: ni.attrs,
@@ -161,6 +178,9 @@ func (s *session) compile(b *body, req compileRequest) (*plan, error) {
 		}
 		for _, src := range srcs[i] {
 			if src.control {
+				if src.node >= 0 {
+					st.after = append(st.after, posOf[src.node])
+				}
 				continue
 			}
 			sl, err := slotOf(src, i)
@@ -168,7 +188,6 @@ func (s *session) compile(b *body, req compileRequest) (*plan, error) {
 				return nil, err
 			}
 			st.in = append(st.in, sl)
-			lastUse[sl] = pos
 		}
 		if want := ni.numInputs(); len(st.in) != want {
 			return nil, fmt.Errorf("%snode %s (%s): has %d data input(s), its op takes %d", b.where(), n.Name, n.Op, len(st.in), want)
@@ -184,7 +203,6 @@ func (s *session) compile(b *body, req compileRequest) (*plan, error) {
 				}
 			}
 		}
-		p.ninputs += len(st.in)
 		p.steps = append(p.steps, st)
 	}
 	for i, src := range fetchSrc {
@@ -196,22 +214,12 @@ func (s *session) compile(b *body, req compileRequest) (*plan, error) {
 			}
 		}
 		p.fetch = append(p.fetch, sl)
-		lastUse[sl] = len(order) // keep fetched values
 	}
-	for sl, pos := range lastUse {
-		if pos >= 0 && pos < len(p.steps) {
-			p.steps[pos].free = append(p.steps[pos].free, sl)
-		}
+	if s.opt.fuse {
+		p.steps = eliminateCommon(p.steps, p.fetch)
+		p.steps = fuseSiblings(p.steps)
 	}
-	// Outputs nobody reads are dropped right after their step.
-	for pos := range p.steps {
-		st := &p.steps[pos]
-		for sl := st.out; sl < st.out+st.nout; sl++ {
-			if lastUse[sl] < 0 {
-				st.free = append(st.free, sl)
-			}
-		}
-	}
+	p.finish()
 	return p, nil
 }
 

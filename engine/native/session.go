@@ -26,6 +26,7 @@ type session struct {
 	res     *op.Resources
 	threads int
 	files   *fileAccess
+	opt     execOptions
 
 	mu    sync.Mutex
 	plans map[string]*cached
@@ -45,7 +46,7 @@ func newSession(g *tfpb.GraphDef, ops *op.Set, threads int, files *fileAccess) (
 	}
 	s := &session{
 		graph: gb, lib: map[string]*tfpb.FunctionDef{}, ops: ops, res: op.NewResources(),
-		threads: max(threads, 1), files: files,
+		threads: max(threads, 1), files: files, opt: defaultExecOptions(),
 		plans: map[string]*cached{}, fns: map[string]*cached{},
 	}
 	for _, f := range g.GetLibrary().GetFunction() {
@@ -64,6 +65,11 @@ func newSession(g *tfpb.GraphDef, ops *op.Set, threads int, files *fileAccess) (
 // run feeds tensors by name ("n:k" or "n"), computes fetches (tensor names)
 // and runs targets (node names). Feeds override any tensor of the graph.
 func (s *session) run(ctx context.Context, feeds map[string]*tensor.Tensor, fetches, targets []string) ([]*tensor.Tensor, error) {
+	return s.runTrace(ctx, feeds, fetches, targets, nil)
+}
+
+// runTrace is run, reporting every executed node to tr (when not nil).
+func (s *session) runTrace(ctx context.Context, feeds map[string]*tensor.Tensor, fetches, targets []string, tr *tracer) ([]*tensor.Tensor, error) {
 	names := make([]string, 0, len(feeds))
 	byName := make(map[string]*tensor.Tensor, len(feeds))
 	for k, v := range feeds {
@@ -89,7 +95,7 @@ func (s *session) run(ctx context.Context, feeds map[string]*tensor.Tensor, fetc
 	for i, n := range names {
 		vals[i] = byName[n]
 	}
-	if err := s.exec(ctx, p, vals, 0); err != nil {
+	if err := s.exec(ctx, p, vals, 0, tr); err != nil {
 		return nil, err
 	}
 	out := make([]*tensor.Tensor, len(p.fetch))
@@ -156,7 +162,7 @@ func (s *session) compileFunction(name string) (*plan, error) {
 }
 
 // call runs a library function.
-func (s *session) call(ctx context.Context, name string, args []*tensor.Tensor, depth int) ([]*tensor.Tensor, error) {
+func (s *session) call(ctx context.Context, name string, args []*tensor.Tensor, depth int, tr *tracer) ([]*tensor.Tensor, error) {
 	if depth > maxCallDepth {
 		return nil, fmt.Errorf("call of %s: functions nested deeper than %d", name, maxCallDepth)
 	}
@@ -169,7 +175,7 @@ func (s *session) call(ctx context.Context, name string, args []*tensor.Tensor, 
 	}
 	vals := make([]*tensor.Tensor, p.nslots)
 	copy(vals, args)
-	if err := s.exec(ctx, p, vals, depth); err != nil {
+	if err := s.exec(ctx, p, vals, depth, tr); err != nil {
 		return nil, err
 	}
 	out := make([]*tensor.Tensor, len(p.fetch))
@@ -177,55 +183,6 @@ func (s *session) call(ctx context.Context, name string, args []*tensor.Tensor, 
 		out[i] = vals[sl]
 	}
 	return out, nil
-}
-
-// exec runs p's steps in order on vals.
-func (s *session) exec(ctx context.Context, p *plan, vals []*tensor.Tensor, depth int) error {
-	// One context and one input buffer serve every step of this exec:
-	// steps run one at a time and kernels keep neither after returning.
-	kc := &kernelContext{ctx: ctx, s: s, depth: depth}
-	buf := make([]*tensor.Tensor, p.ninputs)
-	for i := range p.steps {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		st := &p.steps[i]
-		if st.constant != nil {
-			vals[st.out] = st.constant
-			releaseSlots(vals, st.free)
-			continue
-		}
-		in := buf[:len(st.in):len(st.in)]
-		buf = buf[len(st.in):]
-		for j, sl := range st.in {
-			if vals[sl] == nil {
-				return &NodeError{Node: st.name, Op: st.node.Op, Err: fmt.Errorf("input %d (%s) has no value", j, st.node.Input[j])}
-			}
-			in[j] = vals[sl]
-		}
-		var out []*tensor.Tensor
-		var err error
-		if st.fn != "" {
-			out, err = s.call(ctx, st.fn, in, depth+1)
-		} else {
-			kc.st = st
-			out, err = st.def.Kernel(kc, in)
-		}
-		if err != nil {
-			return wrapNodeError(st, err)
-		}
-		if len(out) != st.nout {
-			return &NodeError{Node: st.name, Op: st.node.Op, Err: fmt.Errorf("kernel returned %d output(s), want %d", len(out), st.nout)}
-		}
-		for j, t := range out {
-			if t == nil {
-				return &NodeError{Node: st.name, Op: st.node.Op, Err: fmt.Errorf("kernel returned no tensor for output %d", j)}
-			}
-		}
-		copy(vals[st.out:], out)
-		releaseSlots(vals, st.free)
-	}
-	return nil
 }
 
 func releaseSlots(vals []*tensor.Tensor, free []int) {

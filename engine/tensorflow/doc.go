@@ -44,8 +44,11 @@
 // options and status in reverse order; there are no finalizers. Inputs are
 // allocated by TensorFlow (TF_AllocateTensor) and filled from Go, so no Go
 // memory outlives a C call; the Go arrays a call reads or fills (dims,
-// TF_Output and TF_Tensor* arrays, the tag strings) are pinned with
-// runtime.Pinner for the duration of that call only. String outputs are
+// TF_Output and TF_Tensor* arrays, the tag strings and the char* array
+// that points at them) are pinned with runtime.Pinner for the duration of
+// that call only, which also makes the char** of tags legal (Go memory
+// holding Go pointers). String bytes passed to TF_StringCopy and the
+// export dir are plain call arguments that TF copies and does not keep. String outputs are
 // decoded from the 24-byte TF_TString layout in Go after a load-time check
 // against the library's own TF_StringGetDataPointer/TF_StringGetSize (the
 // C functions are used if the check fails). Run may be called from many

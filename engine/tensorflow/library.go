@@ -58,6 +58,15 @@ func openLibrary(ctx context.Context, extra map[string]string) (*library, error)
 	var tried []string
 	var errs []error
 	for _, c := range cands {
+		if c.source == "pip" {
+			dir := pipPackageDir(ctx)
+			if dir == "" {
+				tried = append(tried, "python3 tensorflow package (pip)")
+				errs = append(errs, errors.New("pip: python3 is not on PATH or cannot import tensorflow"))
+				continue
+			}
+			c.lib, c.framework = filepath.Join(dir, pipLibName()), filepath.Join(dir, frameworkName())
+		}
 		lib, err := loadCandidate(c)
 		if err == nil {
 			return lib, nil
@@ -71,14 +80,14 @@ func openLibrary(ctx context.Context, extra map[string]string) (*library, error)
 			break
 		}
 	}
-	return nil, &UnavailableError{Tried: tried, Err: errors.Join(errs...)}
+	return nil, &UnavailableError{Tried: tried, Errs: errs}
 }
 
 // UnavailableError says why no usable libtensorflow was found and how to
 // install one. It wraps engine.ErrUnavailable.
 type UnavailableError struct {
-	Tried []string
-	Err   error
+	Tried []string // each library tried, with how it was found
+	Errs  []error  // why each failed, in the same order
 }
 
 // InstallHint is appended to every "library not found" error.
@@ -88,13 +97,19 @@ const InstallHint = "install libtensorflow (TF >= 2.5): the CPU or GPU C library
 	"is found through python3); or set --tf-library / " + EnvLibrary + " to libtensorflow.so.2"
 
 func (e *UnavailableError) Error() string {
-	return fmt.Sprintf("tensorflow engine: no usable libtensorflow (tried %s): %v; %s",
-		strings.Join(e.Tried, ", "), e.Err, InstallHint)
+	msgs := make([]string, len(e.Errs))
+	for i, err := range e.Errs {
+		msgs[i] = err.Error()
+	}
+	return fmt.Sprintf("tensorflow engine: no usable libtensorflow (tried %s): %s; %s",
+		strings.Join(e.Tried, ", "), strings.Join(msgs, "; "), InstallHint)
 }
 
 // Unwrap makes errors.Is(err, engine.ErrUnavailable) hold, and exposes the
 // per-candidate errors (e.g. *MissingSymbolsError).
-func (e *UnavailableError) Unwrap() []error { return []error{engine.ErrUnavailable, e.Err} }
+func (e *UnavailableError) Unwrap() []error {
+	return append([]error{engine.ErrUnavailable}, e.Errs...)
+}
 
 // candidates lists the ways to find the library, in order.
 func candidates(ctx context.Context, extra map[string]string) ([]candidate, error) {
@@ -104,17 +119,17 @@ func candidates(ctx context.Context, extra map[string]string) ([]candidate, erro
 	if p := os.Getenv(EnvLibrary); p != "" {
 		return explicitCandidates(p, EnvLibrary), nil
 	}
-	sonameLib, sonameFramework, pipLib := libNames()
-	cands := []candidate{{lib: sonameLib, framework: sonameFramework, source: "system"}}
-	if dir := pipPackageDir(ctx); dir != "" {
-		cands = append(cands, candidate{
-			lib:       filepath.Join(dir, pipLib),
-			framework: filepath.Join(dir, sonameFramework),
-			source:    "pip",
-		})
-	}
-	return cands, nil
+	sonameLib, sonameFramework, _ := libNames()
+	// The pip candidate's paths are filled in only when it is reached:
+	// asking python3 imports TensorFlow, which is slow.
+	return []candidate{
+		{lib: sonameLib, framework: sonameFramework, source: "system"},
+		{source: "pip"},
+	}, nil
 }
+
+func pipLibName() string    { _, _, p := libNames(); return p }
+func frameworkName() string { _, f, _ := libNames(); return f }
 
 // explicitCandidates accepts a library file or a folder holding one
 // (the tarball's lib/ or a pip package folder).
@@ -152,9 +167,24 @@ func frameworkNextTo(lib string) string {
 // pipTimeout bounds the python3 query; importing tensorflow is slow.
 const pipTimeout = 20 * time.Second
 
-// pipPackageDir asks python3 where the tensorflow package lives, or
-// returns "" when python3 or tensorflow is absent.
+var (
+	pipMu   sync.Mutex
+	pipDone bool
+	pipDir  string
+)
+
+// pipPackageDir asks python3 (once per process) where the tensorflow
+// package lives, or returns "" when python3 or tensorflow is absent.
 func pipPackageDir(ctx context.Context) string {
+	pipMu.Lock()
+	defer pipMu.Unlock()
+	if !pipDone {
+		pipDir, pipDone = askPython(ctx), true
+	}
+	return pipDir
+}
+
+func askPython(ctx context.Context) string {
 	py, err := exec.LookPath("python3")
 	if err != nil {
 		return ""

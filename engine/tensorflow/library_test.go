@@ -112,10 +112,11 @@ func TestSystemCandidatesFirst(t *testing.T) {
 	if c[0].source != "system" || c[0].lib != "libtensorflow.so.2" || c[0].framework != "libtensorflow_framework.so.2" {
 		t.Errorf("first candidate %+v, want the system soname", c[0])
 	}
-	for _, x := range c[1:] {
-		if x.source != "pip" || filepath.Base(x.lib) != "libtensorflow_cc.so.2" {
-			t.Errorf("later candidate %+v, want pip's libtensorflow_cc.so.2", x)
-		}
+	if len(c) != 2 || c[1].source != "pip" || c[1].lib != "" {
+		t.Errorf("candidates %+v, want system then a pip lookup made only when reached", c)
+	}
+	if pipLibName() != "libtensorflow_cc.so.2" {
+		t.Errorf("pip library %q", pipLibName())
 	}
 }
 

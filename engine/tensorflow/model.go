@@ -61,6 +61,8 @@ type inputPart struct {
 	key   string // the Run map key
 	dtype tensor.DType
 	out   tfOutput
+	// optional: a PlaceholderWithDefault, which may be left out.
+	optional bool
 }
 
 // Sparse input key suffixes, as in the engine contract.
@@ -90,7 +92,7 @@ func (m *Model) bind(mg *tfpb.MetaGraphDef, key string) error {
 		switch {
 		case in.Sparse != nil:
 			spec.Name, spec.Sparse = in.Sparse.Values, true
-			spec.DType = placeholderDType(nodes, in.Sparse.Values, spec.DType)
+			spec.DType, _ = placeholderDType(nodes, in.Sparse.Values, spec.DType)
 			for _, p := range []struct {
 				suffix, name string
 				dt           tensor.DType
@@ -106,12 +108,13 @@ func (m *Model) bind(mg *tfpb.MetaGraphDef, key string) error {
 				b.parts = append(b.parts, inputPart{key: in.Key + p.suffix, dtype: p.dt, out: out})
 			}
 		case in.Name != "":
-			spec.DType = placeholderDType(nodes, in.Name, spec.DType)
+			var op string
+			spec.DType, op = placeholderDType(nodes, in.Name, spec.DType)
 			out, err := m.operation(in.Name)
 			if err != nil {
 				return fmt.Errorf("signature %s: input %s: %w", key, in.Key, err)
 			}
-			b.parts = []inputPart{{key: in.Key, dtype: spec.DType, out: out}}
+			b.parts = []inputPart{{key: in.Key, dtype: spec.DType, out: out, optional: op == "PlaceholderWithDefault"}}
 		default:
 			return fmt.Errorf("signature %s: input %s: composite tensor inputs are not supported", key, in.Key)
 		}
@@ -137,22 +140,22 @@ func specOf(t savedmodel.TensorInfo) engine.TensorSpec {
 	return engine.TensorSpec{Key: t.Key, Name: t.Name, DType: t.DType.Base(), Shape: t.Shape, UnknownRank: t.UnknownRank}
 }
 
-// placeholderDType prefers the dtype of the Placeholder behind a tensor:
-// some signatures record a wrong one, and TF checks feeds against the
-// graph.
-func placeholderDType(nodes map[string]*tfpb.NodeDef, name string, dt tensor.DType) tensor.DType {
+// placeholderDType prefers the dtype of the Placeholder behind a tensor
+// (some signatures record a wrong one, and TF checks feeds against the
+// graph) and returns the op type when it is a placeholder.
+func placeholderDType(nodes map[string]*tfpb.NodeDef, name string, dt tensor.DType) (tensor.DType, string) {
 	node, _, err := savedmodel.ParseTensorName(name)
 	if err != nil {
-		return dt
+		return dt, ""
 	}
 	n := nodes[node]
 	if n == nil || (n.GetOp() != "Placeholder" && n.GetOp() != "PlaceholderWithDefault") {
-		return dt
+		return dt, ""
 	}
 	if v, ok := n.GetAttr()["dtype"].GetValue().(*tfpb.AttrValue_Type); ok {
-		return tensor.DType(v.Type).Base()
+		return tensor.DType(v.Type).Base(), n.GetOp()
 	}
-	return dt
+	return dt, n.GetOp()
 }
 
 // operation resolves "op:index" with TF_GraphOperationByName (which wants
@@ -188,9 +191,13 @@ func (m *Model) Run(ctx context.Context, inputs map[string]*tensor.Tensor) (map[
 	a := m.api
 	var feedOuts []tfOutput
 	var feedVals []*tensor.Tensor
+	var feedKeys []string
 	for _, b := range m.inputs {
 		for _, p := range b.parts {
 			t, ok := inputs[p.key]
+			if !ok && p.optional {
+				continue
+			}
 			if !ok {
 				return nil, fmt.Errorf("run %s: missing input %s", m.sig.Key, p.key)
 			}
@@ -199,6 +206,7 @@ func (m *Model) Run(ctx context.Context, inputs map[string]*tensor.Tensor) (map[
 			}
 			feedOuts = append(feedOuts, p.out)
 			feedVals = append(feedVals, t)
+			feedKeys = append(feedKeys, p.key)
 		}
 	}
 	if len(feedVals) != len(inputs) {
@@ -211,7 +219,7 @@ func (m *Model) Run(ctx context.Context, inputs map[string]*tensor.Tensor) (map[
 	for i, t := range feedVals {
 		ct, err := m.newTensor(t, &pin)
 		if err != nil {
-			return nil, fmt.Errorf("run %s: input %s: %w", m.sig.Key, m.inputKeys()[i], err)
+			return nil, fmt.Errorf("run %s: input %s: %w", m.sig.Key, feedKeys[i], err)
 		}
 		inTensors[i] = ct
 	}

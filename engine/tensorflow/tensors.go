@@ -63,9 +63,9 @@ func (m *Model) newTensor(t *tensor.Tensor, pin *runtime.Pinner) (uintptr, error
 		if len(s) == 0 {
 			continue
 		}
-		p := unsafe.StringData(s)
-		pin.Pin(p)
-		a.stringCopy(unsafe.Add(data, i*tstringSize), unsafe.Pointer(p), uintptr(len(s)))
+		// A direct argument TF copies from and does not keep (the cgo
+		// rule for call arguments); t stays alive until the loop ends.
+		a.stringCopy(unsafe.Add(data, i*tstringSize), unsafe.Pointer(unsafe.StringData(s)), uintptr(len(s)))
 	}
 	runtime.KeepAlive(t)
 	return ct, nil

@@ -66,7 +66,8 @@ func parseTString(b []byte) (tstringHeader, error) {
 // readTString returns a copy of the string held by the TF_TString at elem.
 // base and bufLen bound the tensor buffer elem lies in: OFFSET strings must
 // point inside it. elem must be valid for tstringSize bytes, and LARGE and
-// VIEW pointers must be valid, as they are in a tensor TensorFlow wrote.
+// VIEW pointers must be valid and elem 8-byte aligned, as they are in a
+// tensor TensorFlow wrote.
 func readTString(elem, base unsafe.Pointer, bufLen uintptr) (string, error) {
 	h, err := parseTString(unsafe.Slice((*byte)(elem), tstringSize))
 	if err != nil {

@@ -12,8 +12,15 @@ import (
 // docs/savedmodel-format.md §4.6 (tsl/platform/ctstring_internal.h), byte
 // by byte, independently of parseTString.
 
+// alignedBytes returns n zero bytes on an 8-byte boundary, as a
+// TF_TString array in a tensor buffer is.
+func alignedBytes(n int) []byte {
+	words := make([]uint64, (n+7)/8)
+	return unsafe.Slice((*byte)(unsafe.Pointer(&words[0])), n)
+}
+
 func smallTString(s string) []byte {
-	b := make([]byte, tstringSize)
+	b := alignedBytes(tstringSize)
 	b[0] = byte(len(s)<<2) | tsSmall
 	copy(b[1:], s)
 	return b
@@ -43,7 +50,7 @@ func TestReadTStringSmall(t *testing.T) {
 func TestReadTStringLargeAndView(t *testing.T) {
 	data := []byte(strings.Repeat("large string data ", 5))
 	for _, kind := range []byte{tsLarge, tsView} {
-		b := make([]byte, tstringSize)
+		b := alignedBytes(tstringSize)
 		binary.LittleEndian.PutUint64(b, uint64(len(data))<<2|uint64(kind))
 		if kind == tsLarge {
 			binary.LittleEndian.PutUint64(b[8:], uint64(len(data)+10)) // capacity
@@ -58,7 +65,7 @@ func TestReadTStringLargeAndView(t *testing.T) {
 		}
 	}
 	// LARGE with capacity < size is not a real string.
-	b := make([]byte, tstringSize)
+	b := alignedBytes(tstringSize)
 	binary.LittleEndian.PutUint64(b, 100<<2|tsLarge)
 	binary.LittleEndian.PutUint64(b[8:], 50)
 	if _, err := parseTString(b); err == nil {
@@ -73,7 +80,7 @@ func TestReadTStringLargeAndView(t *testing.T) {
 
 func TestReadTStringOffset(t *testing.T) {
 	// Two TF_TStrings followed by their bytes, as an OFFSET tensor buffer.
-	buf := make([]byte, 2*tstringSize+16)
+	buf := alignedBytes(2*tstringSize + 16)
 	copy(buf[2*tstringSize:], "helloworld")
 	put := func(i int, size, start uint32) {
 		e := buf[i*tstringSize:]

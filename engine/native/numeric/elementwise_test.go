@@ -194,5 +194,28 @@ func TestLegacyOps(t *testing.T) {
 	checkF32(t, run1(t, "Mod", nil, f32([]int{2}, 7, -7), tensor.Scalar(float32(3))), []float32{1, -1}, 0)
 	checkF32(t, run1(t, "BiasAddV1", nil, f32([]int{1, 2}, 1, 2), f32([]int{2}, 10, 20)), []float32{11, 22}, 0)
 	checkF32(t, run1(t, "Concat", nil, sc32(0), f32([]int{1}, 1), f32([]int{1}, 2)), []float32{1, 2}, 0)
+	mp := run1(t, "MaxPoolV2", attrs{"padding": aS("VALID")}, f32([]int{1, 1, 4, 1}, 1, 5, 2, 3), i32([]int{4}, 1, 1, 2, 1), i32([]int{4}, 1, 1, 2, 1))
+	checkF32(t, mp, []float32{5, 3}, 0)
 	wantErr(t, "boom : Tensor had NaN", "CheckNumerics", attrs{"message": aS("boom")}, f32([]int{1}, float32(math.Inf(1))))
+}
+
+// TestLargeElementwiseSplit covers the multi-goroutine paths (inputs past
+// the split threshold) against per-element references.
+func TestLargeElementwiseSplit(t *testing.T) {
+	r := rand.New(rand.NewSource(15))
+	x, y := randF32(r, 300, 200), randF32(r, 300, 200)
+	xv, yv := tensor.MustValues[float32](x), tensor.MustValues[float32](y)
+	want := make([]float32, len(xv))
+	for i := range want {
+		want[i] = xv[i] * yv[i]
+	}
+	checkF32(t, run1(t, "Mul", nil, x, y), want, 0)
+	for i := range want {
+		want[i] = 2.5 - xv[i]
+	}
+	checkF32(t, run1(t, "Sub", nil, tensor.Scalar(float32(2.5)), x), want, 0)
+	for i := range want {
+		want[i] = float32(1 / (1 + math.Exp(-float64(xv[i]))))
+	}
+	checkF32(t, run1(t, "Sigmoid", nil, x), want, 1e-7)
 }

@@ -59,9 +59,40 @@ func extraDefs() []op.Def {
 			return biasAdd(nhwc{c}, in)
 		}},
 		{Spec: "Concat(concat_dim: int32, values: N * T) -> (output: T); N: int; T: type", Kernel: concatV1},
+		{Spec: "MaxPoolV2(input: T, ksize: int32, strides: int32) -> (output: T); T: type = DT_FLOAT; padding: string; data_format: string = 'NHWC'", Kernel: maxPoolV2},
 		{Spec: "Snapshot(input: T) -> (output: T); T: type", Kernel: snapshot},
 		{Spec: "CheckNumerics(tensor: T) -> (output: T); T: type; message: string", Kernel: checkNumerics},
 	}
+}
+
+// maxPoolV2 is MaxPool with ksize and strides as inputs.
+func maxPoolV2(c op.Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
+	ks, err := ints(c, "ksize", in[1])
+	if err != nil {
+		return nil, err
+	}
+	st, err := ints(c, "strides", in[2])
+	if err != nil {
+		return nil, err
+	}
+	list := func(v []int64) *tfpb.AttrValue {
+		return &tfpb.AttrValue{Value: &tfpb.AttrValue_List{List: &tfpb.AttrValue_ListValue{I: v}}}
+	}
+	oc := overrides{c, map[string]*tfpb.AttrValue{"ksize": list(ks), "strides": list(st)}}
+	return pool(true)(oc, in[:1])
+}
+
+// overrides supplies attrs that an op version takes as inputs.
+type overrides struct {
+	op.Context
+	m map[string]*tfpb.AttrValue
+}
+
+func (o overrides) Attr(name string) (*tfpb.AttrValue, bool) {
+	if v, ok := o.m[name]; ok {
+		return v, true
+	}
+	return o.Context.Attr(name)
 }
 
 // nhwc supplies BiasAddV1's implicit data_format.

@@ -2,6 +2,7 @@ package numeric
 
 import (
 	"github.com/scorekit/score/engine/native/op"
+	"github.com/scorekit/score/savedmodel/tfpb"
 	"github.com/scorekit/score/tensor"
 )
 
@@ -165,6 +166,11 @@ func batchMatMul(broadcast bool) op.Kernel {
 		_ = nb
 		if !ok {
 			return nil, c.Errorf("dtype %s is not supported", x.DType())
+		}
+		if v, has := c.Attr("Tout"); has { // BatchMatMulV3
+			if tv, isType := v.Value.(*tfpb.AttrValue_Type); isType && tensor.DType(tv.Type) != out.DType() {
+				return one(castTensor(c, out, tensor.DType(tv.Type)))
+			}
 		}
 		return []*tensor.Tensor{out}, nil
 	}

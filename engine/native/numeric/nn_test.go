@@ -230,6 +230,9 @@ func TestMatMulAndBatch(t *testing.T) {
 	checkF32(t, got, want, 1e-5)
 	got = run1(t, "BatchMatMulV3", attrs{"adj_y": aB(true)}, randF32(r, 2, 4, 3), randF32(r, 2, 5, 3))
 	checkShape(t, got, 2, 4, 5)
+	v3 := run1(t, "BatchMatMulV3", attrs{"Ta": aT(tensor.Int32), "Tb": aT(tensor.Int32), "Tout": aT(tensor.Int64)},
+		i32([]int{1, 1, 2}, 2, 3), i32([]int{1, 2, 1}, 4, 5))
+	checkEq(t, v3, int64(23))
 	wantErr(t, "same batch dimensions", "BatchMatMul", nil, randF32(r, 2, 4, 3), randF32(r, 3, 3, 5))
 }
 
