@@ -120,7 +120,7 @@ func TestCorruptParquet(t *testing.T) {
 		noFileAt(t, out)
 	})
 	// A truncated file (footer gone) is broken input, not bad usage: exit 1.
-	t.Run("truncated", func(t *testing.T) {
+	t.Run("truncated footer", func(t *testing.T) {
 		in := writeFile(t, "truncated.parquet", string(data[:len(data)/2]))
 		out := filepath.Join(t.TempDir(), "out.parquet")
 		r := wantExit(t, 1, append(smallArgs(), "--in", in, "--text-column", "verse_text", "--out", out)...)

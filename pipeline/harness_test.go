@@ -32,8 +32,10 @@ func (z *zeroModel) Run(_ context.Context, in map[string]*tensor.Tensor) (map[st
 	return map[string]*tensor.Tensor{"score": tensor.Must(tensor.Float, []int{n, 1}, make([]float32, n))}, nil
 }
 
-func (z *zeroModel) Info() map[string]string { return map[string]string{"engine": "zero-harness", "device": "none"} }
-func (z *zeroModel) Close() error            { return nil }
+func (z *zeroModel) Info() map[string]string {
+	return map[string]string{"engine": "zero-harness", "device": "none"}
+}
+func (z *zeroModel) Close() error { return nil }
 
 // poisonModel wraps a real model and fails any batch holding a row with the
 // token "poison", the way TensorFlow fails a whole batch for one bad id.

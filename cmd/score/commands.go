@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,7 +13,9 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/scorekit/score/engine"
 	"github.com/scorekit/score/engine/native"
+	"github.com/scorekit/score/engine/tensorflow"
 	"github.com/scorekit/score/internal/demo"
 	"github.com/scorekit/score/savedmodel"
 	"github.com/scorekit/score/writer"
@@ -21,10 +25,16 @@ func newInspectCmd(stdout io.Writer) *cobra.Command {
 	var asJSON bool
 	var tags []string
 	var version int64
+	var engineName, tfLibrary string
 	c := &cobra.Command{
 		Use:   "inspect MODEL",
 		Short: "Describe a SavedModel: tags, signatures, variables, ops and native-engine coverage",
-		Args:  exactArgs(1),
+		Long: `inspect describes a SavedModel like saved_model_cli show --all: tags,
+signatures, the TensorFlow version that wrote it, variables and their size,
+the ops each signature needs and which of them the native engine lacks.
+With --engine tensorflow it also loads the model with libtensorflow and shows
+the library's version and the devices (CPU, GPU) the session sees.`,
+		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			m, err := savedmodel.Load(args[0], savedmodel.LoadOptions{Tags: tags, Version: version})
 			if err != nil {
@@ -40,18 +50,60 @@ func newInspectCmd(stdout io.Writer) *cobra.Command {
 					d.Unsupported = append(d.Unsupported, op)
 				}
 			}
+			out := inspectOutput{Description: d}
+			if engineName == tensorflow.Name {
+				info, err := tensorflowInfo(cmd.Context(), args[0], tags, version, tfLibrary)
+				if err != nil {
+					return err
+				}
+				out.Engine = info
+			}
 			if asJSON {
 				enc := json.NewEncoder(stdout)
 				enc.SetIndent("", "  ")
-				return enc.Encode(d)
+				return enc.Encode(out)
 			}
-			return d.WriteText(stdout)
+			if err := d.WriteText(stdout); err != nil {
+				return err
+			}
+			if out.Engine != nil {
+				fmt.Fprintf(stdout, "\nengine tensorflow:\n")
+				for _, k := range slices.Sorted(maps.Keys(out.Engine)) {
+					fmt.Fprintf(stdout, "  %-16s %s\n", k, out.Engine[k])
+				}
+			}
+			return nil
 		},
 	}
+	c.Flags().StringVar(&engineName, "engine", native.Name, "native, or tensorflow to also load the model with libtensorflow and list its devices")
+	c.Flags().StringVar(&tfLibrary, "tf-library", "", "path of libtensorflow.so.2 (also SCORE_TF_LIBRARY)")
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	c.Flags().StringSliceVar(&tags, "tags", []string{"serve"}, "MetaGraphDef tag set")
 	c.Flags().Int64Var(&version, "model-version", 0, "pin a numbered version folder (0 = highest)")
 	return c
+}
+
+// inspectOutput is what inspect prints: the model's description and, with
+// --engine tensorflow, what the TensorFlow session reports.
+type inspectOutput struct {
+	*savedmodel.Description
+	Engine map[string]string `json:"engine,omitempty"`
+}
+
+// tensorflowInfo loads the model with libtensorflow and returns the
+// session's description (library, version, devices).
+func tensorflowInfo(ctx context.Context, dir string, tags []string, version int64, lib string) (map[string]string, error) {
+	extra := map[string]string{tensorflow.ExtraLibrary: lib}
+	v, path, err := tensorflow.Probe(extra)
+	if err != nil {
+		return nil, err
+	}
+	m, err := tensorflow.New().Load(ctx, dir, engine.LoadOptions{Tags: tags, Version: version, Extra: extra})
+	if err != nil {
+		return nil, fmt.Errorf("load with libtensorflow %s from %s: %w", v, path, err)
+	}
+	defer m.Close()
+	return m.Info(), nil
 }
 
 func newDemoCmd(stdout io.Writer) *cobra.Command {
