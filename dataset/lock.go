@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"os"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -34,6 +33,9 @@ func NewOwner() Owner {
 	host, _ := os.Hostname()
 	return Owner{RunID: hex.EncodeToString(b[:]), Host: host, PID: os.Getpid(), Started: time.Now().UTC()}
 }
+
+// beat is the heartbeat interval for a TTL.
+func beat(ttl time.Duration) time.Duration { return max(ttl/3, 10*time.Millisecond) }
 
 // processStart tells this process from an earlier one with the same pid.
 var processStart = time.Now()
@@ -91,12 +93,12 @@ func Acquire(ctx context.Context, path string, owner Owner, o LockOptions) (*Loc
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
-		case <-time.After(min(time.Second, o.TTL/3)):
+		case <-time.After(min(time.Second, beat(o.TTL))):
 		}
 	}
 	l := &Lock{path: path, owner: owner, lost: make(chan struct{}), stop: make(chan struct{})}
 	l.wg.Add(1)
-	go l.heartbeat(o.TTL / 3)
+	go l.heartbeat(beat(o.TTL))
 	return l, nil
 }
 
@@ -149,7 +151,7 @@ func inspectLock(path string, ttl time.Duration) (lockState, bool, error) {
 			// (pid 1 again) if it started before us, else this process.
 			return s, s.Started.Before(processStart), nil
 		}
-		if err := syscall.Kill(s.PID, 0); errors.Is(err, syscall.ESRCH) {
+		if processGone(s.PID) {
 			return s, true, nil
 		}
 	}

@@ -218,6 +218,7 @@ func TestGloveAsSpaceDelimited(t *testing.T) {
 }
 
 func TestACLIMDbDirectory(t *testing.T) {
+	t.Parallel()
 	root := filepath.Join(fixtures.Corpus(t, "aclimdb"), "aclImdb")
 	ins, skipped, err := ExpandReport([]string{root}, Options{})
 	if err != nil {

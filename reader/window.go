@@ -2,7 +2,6 @@ package reader
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 )
@@ -171,8 +170,8 @@ func (w *window) skipBlank() error {
 
 // readError wraps a fatal read error with the file name.
 func readError(path string, err error) error {
-	if errors.Is(err, io.ErrUnexpectedEOF) || err != nil {
-		return fmt.Errorf("read %s: %w", path, err)
+	if err == nil {
+		return nil
 	}
-	return nil
+	return fmt.Errorf("read %s: %w", path, err)
 }

@@ -64,7 +64,10 @@ func (t *tempFile) commit() error {
 		t.remove()
 		return fmt.Errorf("rename %s to %s: %w", t.name, t.final, err)
 	}
-	return syncDir(filepath.Dir(t.final))
+	if err := syncDir(filepath.Dir(t.final)); err != nil {
+		return fmt.Errorf("%s renamed into place, but: %w", t.final, err)
+	}
+	return nil
 }
 
 // remove closes and deletes the temporary file; safe to repeat.

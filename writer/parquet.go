@@ -131,11 +131,11 @@ func newParquetEncoder(w io.Writer, s Schema, opts Options) (*parquetEncoder, er
 		parquet.WithCreatedBy("score (github.com/scorekit/score) via arrow-go"),
 		// Dictionaries pay off for repeated strings (source, fields, error
 		// text), not for unique ids, row numbers or scores.
-		parquet.WithDictionaryFor(ColID, false),
-		parquet.WithDictionaryFor(ColRow, false),
+		parquet.WithDictionaryPath(parquet.ColumnPath{ColID}, false),
+		parquet.WithDictionaryPath(parquet.ColumnPath{ColRow}, false),
 	}
 	for _, name := range s.ScoreColumns() {
-		props = append(props, parquet.WithDictionaryFor(name, false))
+		props = append(props, parquet.WithDictionaryPath(parquet.ColumnPath{name}, false))
 	}
 	snk := &sink{w: w}
 	var fw *pqarrow.FileWriter

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -183,9 +184,20 @@ func TestParquetRealClassifierOutputs(t *testing.T) {
 	res := duckdb.QueryAll(t, selectAll(path),
 		// The class-name columns are addressable by SQL under their own names.
 		`SELECT sum("journal_`+classes[0]+`") AS s FROM read_parquet(`+q(path)+")",
-		kvQuery(path))
+		kvQuery(path),
+		"SELECT path_in_schema AS p, encodings AS e FROM parquet_metadata("+q(path)+")")
 	checkRows(t, s, res[0], rows)
 	sum := res[1]
+	// Scores are never dictionary-encoded (random-ish floats gain nothing).
+	scoreCol := map[string]bool{}
+	for _, c := range s.ScoreColumns() {
+		scoreCol[c] = true
+	}
+	for _, r := range res[3] {
+		if scoreCol[r["p"].(string)] && strings.Contains(r["e"].(string), "DICTIONARY") {
+			t.Errorf("score column %q encoded %v", r["p"], r["e"])
+		}
+	}
 	var want float64
 	for _, r := range rows {
 		want += float64(r.Scores[0])

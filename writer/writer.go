@@ -57,8 +57,10 @@ type Writer interface {
 	Write(rows []Row) error
 	// Close flushes, fsyncs the temporary file, renames it to the final
 	// path and fsyncs the directory; only then does the output exist. On
-	// error the temporary file is removed and the final path is untouched.
-	// Calling Close again after success returns nil.
+	// error the temporary file is removed and the final path is untouched
+	// (except when only the directory fsync after the rename fails: the
+	// file is then in place, the error says so). Calling Close again after
+	// success returns nil.
 	Close() error
 	// Abort removes the temporary file and frees buffers. It is safe after a
 	// failed Write or Close and idempotent; after a successful Close it does

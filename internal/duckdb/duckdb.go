@@ -44,6 +44,12 @@ func locate() (node, query string, err error) {
 	if err != nil {
 		return "", "", err
 	}
+	return locateIn(root)
+}
+
+// locateIn finds node and the installed tools/duckdb under the repository
+// root.
+func locateIn(root string) (node, query string, err error) {
 	dir := filepath.Join(root, "tools", "duckdb")
 	query = filepath.Join(dir, "query.mjs")
 	if _, err := os.Stat(query); err != nil {
@@ -157,10 +163,16 @@ func QueryAll(t testing.TB, sqls ...string) [][]map[string]any {
 // useful when the file can be checked.
 func Require(t testing.TB) {
 	t.Helper()
-	if err := Available(); err != nil {
+	require(t, Available())
+}
+
+func require(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
 		msg := err.Error() + " (the independent Parquet reader; `make tools` installs it)"
 		if os.Getenv("SCORE_REQUIRE_FIXTURES") == "1" {
 			t.Fatal(msg + "; SCORE_REQUIRE_FIXTURES=1 makes this a failure")
+			return
 		}
 		t.Skip(msg)
 	}

@@ -2,6 +2,8 @@ package duckdb
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -98,5 +100,51 @@ func TestQueryAll(t *testing.T) {
 	_, err := RunAll(context.Background(), "SELECT 1", "SELECT * FROM missing_table_2")
 	if err == nil || !strings.Contains(err.Error(), "query 2") {
 		t.Errorf("err = %v, want one naming query 2", err)
+	}
+}
+
+func TestLocateNamesWhatToRun(t *testing.T) {
+	root := t.TempDir()
+	_, _, err := locateIn(root)
+	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "query.mjs") {
+		t.Errorf("empty root: %v", err)
+	}
+	dir := filepath.Join(root, "tools", "duckdb")
+	os.MkdirAll(dir, 0o755)
+	os.WriteFile(filepath.Join(dir, "query.mjs"), nil, 0o644)
+	_, _, err = locateIn(root)
+	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "make tools") {
+		t.Errorf("not installed: %v, want it to say `make tools`", err)
+	}
+}
+
+// fakeTB records Skip and Fatal instead of stopping the test.
+type fakeTB struct {
+	testing.TB
+	skipped, fataled string
+}
+
+func (f *fakeTB) Helper()           {}
+func (f *fakeTB) Skip(args ...any)  { f.skipped = fmt.Sprint(args...) }
+func (f *fakeTB) Fatal(args ...any) { f.fataled = fmt.Sprint(args...) }
+
+func TestRequireSkipsOrFails(t *testing.T) {
+	unavailable := fmt.Errorf("%w: node not found", ErrUnavailable)
+	t.Setenv("SCORE_REQUIRE_FIXTURES", "")
+	f := &fakeTB{TB: t}
+	require(f, unavailable)
+	if f.fataled != "" || !strings.Contains(f.skipped, "make tools") {
+		t.Errorf("without SCORE_REQUIRE_FIXTURES: skipped %q, fataled %q", f.skipped, f.fataled)
+	}
+	t.Setenv("SCORE_REQUIRE_FIXTURES", "1")
+	f = &fakeTB{TB: t}
+	require(f, unavailable)
+	if f.skipped != "" || !strings.Contains(f.fataled, "SCORE_REQUIRE_FIXTURES=1") {
+		t.Errorf("with SCORE_REQUIRE_FIXTURES=1: skipped %q, fataled %q", f.skipped, f.fataled)
+	}
+	f = &fakeTB{TB: t}
+	require(f, nil)
+	if f.skipped != "" || f.fataled != "" {
+		t.Errorf("available: skipped %q, fataled %q", f.skipped, f.fataled)
 	}
 }
