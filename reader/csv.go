@@ -263,7 +263,8 @@ func (c *csvSource) build(r csvRecord) Record {
 		}
 		repaired = repaired || rep
 		rec.ID = string(b)
-	} else {
+	}
+	if rec.ID == "" { // no id column, or an empty id cell
 		rec.ID = baseID(c.base, c.row)
 	}
 	tf := c.scan.fields[c.textIdx]

@@ -79,6 +79,8 @@
 //     column 1 as "label"; otherwise an error lists the columns. Columns of a
 //     headerless file are named col_0, col_1, ... and TextColumn or IDColumn
 //     may also be a 0-based column number.
+//   - ID: the id column ("id" by default, any case) when present and
+//     non-empty, else "<file base name>:<row>".
 //   - JSON Lines: the text/id/field keys are chosen from the first valid
 //     object the same way; string values are unquoted, other scalars keep
 //     their JSON spelling, objects and arrays their compact JSON. Lines are

@@ -158,3 +158,40 @@ func TestShardFlagsNeedDatasetOutput(t *testing.T) {
 		t.Fatalf("--shards without index: exit %d: %s", r.code, r.stderr)
 	}
 }
+
+// TestSIGTERMAbandonsPartAfterGrace: with a grace period too short for the
+// current part, the part is abandoned: exit 130, its temporary file gone,
+// only complete parts under final names.
+func TestSIGTERMAbandonsPartAfterGrace(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "ds") + "/"
+	a := args(modelArgs(), corpusArgs(t, "large"), []string{"--out", out, "--part-rows", "40", "--grace-period", "1ms"})
+	cmd, o, e := scoreCmd(nil, a...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		if m, _ := filepath.Glob(filepath.Join(out, ".part-*.tmp-*")); len(m) > 0 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	r := wait(t, cmd, o, e)
+	if r.code != exitInterrupted {
+		t.Fatalf("exit %d, want %d\n%s", r.code, exitInterrupted, r.stderr)
+	}
+	if m, _ := filepath.Glob(filepath.Join(out, ".part-*")); len(m) > 0 {
+		t.Fatalf("abandoned part left temporary files: %v", m)
+	}
+	if err := checkVisible(out); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "_SUCCESS")); err == nil {
+		t.Fatal("_SUCCESS after an interrupted run")
+	}
+	mustScore(t, a...)
+	if m := readManifest(t, out); m.Rows != 111 {
+		t.Fatalf("rerun: %d rows, want 111", m.Rows)
+	}
+}

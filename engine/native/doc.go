@@ -23,8 +23,22 @@
 // feeds and fetches, with every value in a numbered slot. Plans and
 // library functions are compiled once, cached and immutable; each Run keeps
 // its values in its own slot slice, releasing each as soon as its last
-// reader has run, so concurrent Runs are safe. Nodes run one after the
-// other; kernels get Context.Threads for intra-op parallelism.
+// reader has run, so concurrent Runs are safe.
+//
+// Plan-time optimizations, all exact (results equal the plain graph's):
+// common-subexpression elimination of stateless nodes (same op, attrs and
+// inputs; small equal Consts); sibling fusion: Conv2D (NHWC) or MatMul
+// nodes with equal attrs that read the same tensor run as one wide op on
+// their weights concatenated along the output channel (cached while the
+// weight tensors are unchanged), its output split per node; and a BiasAdd
+// read only by a Relu runs as one pass, in place when its input buffer is
+// private to the run. Graph plans with several independent heavy nodes run
+// on a scheduler that starts each node when its inputs are ready, on up to
+// Threads goroutines, sharing the threads among the kernels running at
+// once (Context.Threads); function bodies run sequentially.
+//
+// Model.RunTrace reports every executed node (inside functions too) with
+// its outputs, for debugging and tests.
 //
 // Safety: kernels reach files only through the Context: the model's
 // assets/ and variables/ files and its own checkpoint. Nothing else is read.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/scorekit/score/engine"
@@ -64,11 +65,19 @@ func TestMetaModelExecPolicies(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			fusedMembers := 0
+			fusedMembers, chains := 0, 0
 			for _, st := range p.steps {
 				if st.fused != nil {
 					fusedMembers += len(st.fused.members)
 				}
+				if st.chain != nil && st.chain.inplace {
+					chains++
+				}
+			}
+			// Every conv and the hidden dense layer end in BiasAdd+Relu
+			// on a private buffer.
+			if want := (len(cfg.Filters) + 1) * cfg.Heads; opt.fuse && chains != want {
+				t.Errorf("%d in-place BiasAdd+Relu steps, want %d", chains, want)
 			}
 			// The first conv of every head reads the shared embedding.
 			if opt.fuse && fusedMembers != cfg.Heads {
@@ -93,6 +102,17 @@ func TestMetaModelExecPolicies(t *testing.T) {
 					if d := math.Abs(float64(got[r] - want[r][h])); d > 2e-5 {
 						t.Errorf("row %d head %d: got %g, reference %g", r, h, got[r], want[r][h])
 					}
+				}
+			}
+			// Traced runs take the unfused path of BiasAdd+Relu; plain
+			// runs take the one-pass path: they must agree exactly.
+			fast, err := nm.Run(context.Background(), map[string]*tensor.Tensor{metamodel.InputKey: tok})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k, v := range fast {
+				if a, b := tensor.MustValues[float32](v), tensor.MustValues[float32](out[k]); !slices.Equal(a, b) {
+					t.Errorf("%s: run %v, traced run %v", k, a, b)
 				}
 			}
 			if plain == nil {

@@ -55,6 +55,8 @@ type step struct {
 	// in plan.steps); fused replaces the one-output node by a group.
 	after []int
 	fused *fusedGroup
+	// chain replaces a Relu by BiasAdd+Relu in one pass (biasrelu.go).
+	chain *biasRelu
 }
 
 // compileRequest says what a plan must compute.
@@ -218,6 +220,7 @@ func (s *session) compile(b *body, req compileRequest) (*plan, error) {
 	if s.opt.fuse {
 		p.steps = eliminateCommon(p.steps, p.fetch)
 		p.steps = fuseSiblings(p.steps)
+		p.steps = fuseBiasRelu(p.steps, p.fetch, p.nfeeds, p.nslots)
 	}
 	p.finish()
 	return p, nil
