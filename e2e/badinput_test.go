@@ -74,11 +74,13 @@ func TestBadRows(t *testing.T) {
 			}
 		}
 	}
-	// Without a limit the same run exits 0.
-	out2 := filepath.Join(dir, "out2.parquet")
-	mustScore(t, append(smallArgs(), "--in", in, "--out", out2, "--invalid-utf8", "reject")...)
-	if _, err := os.Stat(out2); err != nil {
-		t.Error(err)
+	// Without a limit, or with a limit the run stays within, it exits 0.
+	for i, limit := range []string{"-1", "2"} {
+		out2 := filepath.Join(dir, "limit"+string(rune('0'+i))+".parquet")
+		mustScore(t, append(smallArgs(), "--in", in, "--out", out2, "--invalid-utf8", "reject", "--max-rejected", limit)...)
+		if _, err := os.Stat(out2); err != nil {
+			t.Error(err)
+		}
 	}
 	// repair keeps the non-UTF-8 row: only the ragged row is rejected.
 	out3, rep3 := filepath.Join(dir, "out3.parquet"), filepath.Join(dir, "report3.json")

@@ -64,7 +64,7 @@ func TestCorpusAclImdbSubset(t *testing.T) {
 	for i := range docs {
 		docs[i].id = "" // file arguments: the id is not part of this check
 	}
-	checkMetaScores(t, out, smallModel, smallConfig.Heads, docs)
+	checkMetaScores(t, out, smallModel, smallConfig.Heads, docs, 1)
 }
 
 // TestCorpusAclImdbFull scores the whole slice: 35,000 reviews.
@@ -80,7 +80,8 @@ func TestCorpusAclImdbFull(t *testing.T) {
 	got := countBy(t, out, "CASE WHEN split = 'train' THEN rating END")
 	delete(got, "")
 	wantCounts(t, "train ratings", got, map[string]int64{"1": 5100, "2": 2284, "3": 2420, "4": 2696, "7": 2496, "8": 3009, "9": 2263, "10": 4732})
-	rows := duckdb.Query(t, "SELECT count(*) AS n FROM (SELECT source, lag(source) OVER () AS prev FROM read_parquet("+duckdb.Literal(out)+")) WHERE prev >= source")
+	rows := duckdb.Query(t, "SELECT count(*) AS n FROM (SELECT source, lag(source) OVER (ORDER BY file_row_number) AS prev FROM read_parquet("+
+		duckdb.Literal(out)+", file_row_number = true)) WHERE prev >= source")
 	if n := num(t, rows[0]["n"]); n != 0 {
 		t.Errorf("%d rows out of source order", n)
 	}
@@ -110,7 +111,7 @@ func TestCorpusIMDBCSV(t *testing.T) {
 	for i, r := range recs[1:] {
 		docs = append(docs, doc{path: path, row: int64(i + 1), text: r[0]})
 	}
-	checkMetaScores(t, out, smallModel, smallConfig.Heads, docs)
+	checkMetaScores(t, out, smallModel, smallConfig.Heads, docs, 1)
 }
 
 func TestCorpusPoemParquet(t *testing.T) {
@@ -128,7 +129,7 @@ func TestCorpusPoemParquet(t *testing.T) {
 	for i, r := range in {
 		docs[i] = doc{id: str(r["id"]), path: str(r["filename"]), row: num(t, r["r"]) + 1, text: str(r["verse_text"])}
 	}
-	checkMetaScores(t, out, smallModel, smallConfig.Heads, docs)
+	checkMetaScores(t, out, smallModel, smallConfig.Heads, docs, 1)
 }
 
 func TestCorpusSentimentTSV(t *testing.T) {
@@ -153,5 +154,5 @@ func TestCorpusSentimentTSV(t *testing.T) {
 			docs = append(docs, doc{path: filepath.Join(dir, name), row: int64(i + 1), text: text})
 		}
 	}
-	checkMetaScores(t, out, smallModel, smallConfig.Heads, docs)
+	checkMetaScores(t, out, smallModel, smallConfig.Heads, docs, 1)
 }

@@ -97,10 +97,17 @@ func TestSignals(t *testing.T) {
 				if !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
 					t.Fatalf("wait status %v, want killed", ws)
 				}
-			} else if ee.ExitCode() != 130 {
+				noFileAt(t, out) // a hidden temporary file may stay behind
+				return
+			}
+			if ee.ExitCode() != 130 {
 				t.Errorf("exit %d after %s, want 130; stderr:\n%s", ee.ExitCode(), tc.name, stderrText)
 			}
 			noFileAt(t, out)
+			// A clean stop also removes its temporary file.
+			if ents, _ := os.ReadDir(filepath.Dir(out)); len(ents) != 0 {
+				t.Errorf("left behind after %s: %v", tc.name, ents)
+			}
 		})
 	}
 }

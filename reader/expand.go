@@ -62,10 +62,10 @@ func (e *expander) arg(arg string) error {
 		}
 		matches, gerr := filepath.Glob(arg)
 		if gerr != nil {
-			return fmt.Errorf("expand %s: %w", arg, gerr)
+			return fmt.Errorf("expand %s: %w: %w", arg, ErrNoMatch, gerr)
 		}
 		if len(matches) == 0 {
-			return fmt.Errorf("expand %s: no files match", arg)
+			return fmt.Errorf("expand %s: %w", arg, ErrNoMatch)
 		}
 		sort.Strings(matches)
 		for _, m := range matches {

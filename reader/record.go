@@ -80,6 +80,8 @@ var (
 	ErrRagged        = errors.New("wrong number of fields")
 	ErrUnknownFormat = errors.New("unknown file type")
 	ErrNoTextColumn  = errors.New("no text column")
+	// ErrNoMatch: a glob matched no file (or is malformed).
+	ErrNoMatch = errors.New("no files match")
 )
 
 const defaultMaxRecordBytes = 64 << 20

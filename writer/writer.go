@@ -86,6 +86,13 @@ const (
 	formatJSONL
 )
 
+// CheckPath reports whether path names an output format Create can write
+// (by extension), so a command can refuse a bad --out before any work.
+func CheckPath(path string) error {
+	_, _, err := formatOf(path)
+	return err
+}
+
 // formatOf picks the format from path's extension; gz reports a ".gz"
 // suffix (CSV and JSONL only).
 func formatOf(path string) (f format, gz bool, err error) {

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -74,6 +76,14 @@ func checkJob(j *job) error {
 	if len(missing) > 0 {
 		return usageError{fmt.Errorf("missing %s (see score --help)", strings.Join(missing, ", "))}
 	}
+	if !isDatasetOut(j.Out) {
+		if err := writer.CheckPath(j.Out); err != nil {
+			return usageError{fmt.Errorf("--out: %w", err)}
+		}
+		if err := checkOutDir(j.Out); err != nil {
+			return usageError{fmt.Errorf("--out: %w", err)}
+		}
+	}
 	if j.BatchSize <= 0 || j.InFlight <= 0 {
 		return usageError{fmt.Errorf("--batch-size and --in-flight must be positive")}
 	}
@@ -104,7 +114,12 @@ func prepare(ctx context.Context, j *job, stderr io.Writer) (*jobPlan, error) {
 	}
 	inputs, err := reader.Expand(j.In, ropts)
 	if err != nil {
-		return nil, usageError{err}
+		// A path that does not exist or a format score does not know is the
+		// user's to fix (2); an input that cannot be read is a failure (1).
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, reader.ErrNoMatch) || errors.Is(err, reader.ErrUnknownFormat) || errors.Is(err, reader.ErrNoTextColumn) {
+			return nil, usageError{err}
+		}
+		return nil, err
 	}
 	feed, err := feedOptions(j)
 	if err != nil {

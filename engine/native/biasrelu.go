@@ -161,8 +161,9 @@ func biasReluF32(dst, x, b []float32, threads int) {
 	work := func(r0, r1 int) {
 		for r := r0; r < r1; r++ {
 			d, s := dst[r*c:(r+1)*c], x[r*c:(r+1)*c]
-			for j, bj := range b {
-				v := math.Float32bits(s[j] + bj)
+			d, s = d[:len(b)], s[:len(b)]
+			for j := range d {
+				v := math.Float32bits(s[j] + b[j])
 				d[j] = math.Float32frombits(v &^ uint32(int32(v)>>31))
 			}
 		}

@@ -57,9 +57,15 @@ func eliminateCommon(steps []step, fetch []int) []step {
 }
 
 // cseKey identifies the value a step computes, or false when the step
-// must not be merged (stateful, a call, control inputs, a large Const).
+// must not be merged (stateful, a call, control inputs, a large Const, an
+// input-less op other than Const).
 func cseKey(st *step) (string, bool) {
 	if st.def == nil || st.def.Stateful || st.fn != "" || len(st.after) > 0 || st.fused != nil || st.def.Name == "Placeholder" {
+		return "", false
+	}
+	if len(st.in) == 0 && st.constant == nil {
+		// Input-less ops other than Const (resource handles) may take
+		// their identity from the node's name.
 		return "", false
 	}
 	if st.constant != nil {

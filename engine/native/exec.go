@@ -3,8 +3,10 @@ package native
 import (
 	"context"
 	"fmt"
+	"math/bits"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/scorekit/score/tensor"
 )
@@ -32,6 +34,61 @@ func defaultExecOptions() execOptions { return execOptions{fuse: true, sched: sc
 // minParallelWidth is the number of independent non-trivial steps at one
 // depth of the graph from which the auto policy runs a plan in parallel.
 const minParallelWidth = 4
+
+// tunerTrials is how many runs of each policy a tuner times before it
+// settles on the faster one.
+const tunerTrials = 3
+
+// schedTuner picks sequential or parallel execution for one plan and one
+// batch-size class by timing both: the first runs alternate between the
+// two, later runs use the one with the lower mean time.
+type schedTuner struct {
+	mu    sync.Mutex
+	warm  bool // the first run (caches filling) is not timed
+	runs  [2]int
+	total [2]time.Duration
+}
+
+// pick says whether the next run should be parallel.
+func (t *schedTuner) pick() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.runs[0] < tunerTrials || t.runs[1] < tunerTrials {
+		return t.runs[1] < t.runs[0]
+	}
+	return t.total[1]/time.Duration(t.runs[1]) < t.total[0]/time.Duration(t.runs[0])
+}
+
+func (t *schedTuner) record(par bool, d time.Duration) {
+	i := 0
+	if par {
+		i = 1
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.warm {
+		t.warm = true
+		return
+	}
+	if t.runs[0] < tunerTrials || t.runs[1] < tunerTrials {
+		t.runs[i]++
+		t.total[i] += d
+	}
+}
+
+// batchClasses buckets runs by the log2 of their largest feed's first
+// dimension (the batch size).
+const batchClasses = 24
+
+func batchClass(feeds []*tensor.Tensor) int {
+	n := 0
+	for _, f := range feeds {
+		if f != nil && f.Rank() > 0 {
+			n = max(n, f.Dim(0))
+		}
+	}
+	return min(bits.Len(uint(n)), batchClasses-1)
+}
 
 // outSlots returns the slots a step writes.
 func (st *step) outSlots() []int {
@@ -152,11 +209,31 @@ func (s *session) exec(ctx context.Context, p *plan, vals []*tensor.Tensor, dept
 	case schedSequential:
 		par = false
 	case schedAuto:
-		par = par && p.parallel
+		if par && p.parallel {
+			tu := &p.tuners[batchClass(vals[:p.nfeeds])]
+			par = tu.pick()
+			start := time.Now()
+			var err error
+			if par {
+				err = s.execParallel(ctx, p, vals, depth, tr)
+			} else {
+				err = s.execSequential(ctx, p, vals, depth, tr)
+			}
+			if err == nil {
+				tu.record(par, time.Since(start))
+			}
+			return err
+		}
+		par = false
 	}
 	if par {
 		return s.execParallel(ctx, p, vals, depth, tr)
 	}
+	return s.execSequential(ctx, p, vals, depth, tr)
+}
+
+// execSequential runs p's steps one after the other.
+func (s *session) execSequential(ctx context.Context, p *plan, vals []*tensor.Tensor, depth int, tr *tracer) error {
 	kc := &kernelContext{ctx: ctx, s: s, depth: depth, trace: tr}
 	buf := make([]*tensor.Tensor, p.ninputs)
 	for i := range p.steps {

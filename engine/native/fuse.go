@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"unsafe"
 
@@ -274,7 +275,7 @@ func (s *session) runFused(kc *kernelContext, st *step, in []*tensor.Tensor) ([]
 		kc.st = st
 		out, err := st.def.Kernel(kc, []*tensor.Tensor{x, fw.w})
 		if err == nil && len(out) == 1 && out[0] != nil {
-			if parts := splitLast(out[0], fw.widths); parts != nil {
+			if parts := splitLast(out[0], fw.widths, kc.Threads()); parts != nil {
 				return parts, nil
 			}
 		}
@@ -376,8 +377,9 @@ func concatWeights(ws []*tensor.Tensor, axis int) *fusedWeights {
 }
 
 // splitLast splits a float32 tensor along its last axis into parts of the
-// given widths, or returns nil when the sizes do not add up.
-func splitLast(t *tensor.Tensor, widths []int) []*tensor.Tensor {
+// given widths, on up to threads goroutines, or returns nil when the sizes
+// do not add up.
+func splitLast(t *tensor.Tensor, widths []int, threads int) []*tensor.Tensor {
 	src, ok := t.Data().([]float32)
 	if !ok || t.Rank() < 1 {
 		return nil
@@ -394,20 +396,42 @@ func splitLast(t *tensor.Tensor, widths []int) []*tensor.Tensor {
 		outer = len(src) / total
 	}
 	parts := make([]*tensor.Tensor, len(widths))
+	offs := make([]int, len(widths))
 	off := 0
 	for i, w := range widths {
 		shape := slices.Clone(t.Shape())
 		shape[len(shape)-1] = w
-		dst := make([]float32, outer*w)
-		for o := range outer {
-			copy(dst[o*w:(o+1)*w], src[o*total+off:])
-		}
-		p, err := tensor.New(tensor.Float, shape, dst)
+		p, err := tensor.New(tensor.Float, shape, make([]float32, outer*w))
 		if err != nil {
 			return nil
 		}
-		parts[i] = p
+		parts[i], offs[i] = p, off
 		off += w
 	}
+	work := func(i0, i1 int) {
+		for i := i0; i < i1; i++ {
+			w, off := widths[i], offs[i]
+			dst := parts[i].Data().([]float32)
+			for o := range outer {
+				copy(dst[o*w:(o+1)*w], src[o*total+off:])
+			}
+		}
+	}
+	n := len(widths)
+	th := max(1, min(threads, n, len(src)>>16))
+	if th == 1 {
+		work(0, n)
+		return parts
+	}
+	var wg sync.WaitGroup
+	step := (n + th - 1) / th
+	for i0 := 0; i0 < n; i0 += step {
+		wg.Add(1)
+		go func(i0, i1 int) {
+			defer wg.Done()
+			work(i0, i1)
+		}(i0, min(n, i0+step))
+	}
+	wg.Wait()
 	return parts
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/scorekit/score/savedmodel/tfpb"
 	"github.com/scorekit/score/tensor"
@@ -108,5 +109,39 @@ func TestPlanOptimizations(t *testing.T) {
 			t.Errorf("%+v: %d fused, %d chains (%d in place), want %d, %d (%d)", opt, fused, chains, inplace,
 				wantFused, wantChains, wantInplace)
 		}
+	}
+}
+
+// TestSchedTuner checks that the tuner times both policies, ignoring the
+// first (warm-up) run, and then keeps the faster one.
+func TestSchedTuner(t *testing.T) {
+	for _, parFaster := range []bool{true, false} {
+		var tu schedTuner
+		tu.record(false, time.Hour) // warm-up: ignored
+		seen := [2]int{}
+		for range 2 * tunerTrials {
+			par := tu.pick()
+			d := 10 * time.Millisecond
+			if par == parFaster {
+				d = 5 * time.Millisecond
+			}
+			if par {
+				seen[1]++
+			} else {
+				seen[0]++
+			}
+			tu.record(par, d)
+		}
+		if seen != [2]int{tunerTrials, tunerTrials} {
+			t.Errorf("trials ran %v times (seq, par), want %d each", seen, tunerTrials)
+		}
+		for range 3 {
+			if got := tu.pick(); got != parFaster {
+				t.Errorf("parallel faster = %v: tuner picks parallel = %v", parFaster, got)
+			}
+		}
+	}
+	if c := batchClass([]*tensor.Tensor{tensor.Must(tensor.String, []int{256, 100}, make([]string, 25600))}); c != 9 {
+		t.Errorf("batch 256 in class %d, want 9", c)
 	}
 }

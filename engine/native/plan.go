@@ -13,9 +13,10 @@ import (
 	"github.com/scorekit/score/tensor"
 )
 
-// plan is a compiled, immutable execution order for one set of feeds,
-// fetches and targets (or one function body). Runs share a plan and keep
-// their values in their own slot slice.
+// plan is a compiled execution order for one set of feeds, fetches and
+// targets (or one function body), immutable but for its scheduling tuners
+// (which lock). Runs share a plan and keep their values in their own slot
+// slice.
 type plan struct {
 	body   *body
 	nslots int
@@ -28,8 +29,10 @@ type plan struct {
 	// when its count drops to zero); keep marks fetched slots.
 	readers []int32
 	keep    []bool
-	// parallel: independent steps are worth running concurrently.
+	// parallel: independent steps may be worth running concurrently;
+	// tuners then pick the faster policy per batch-size class.
 	parallel bool
+	tuners   [batchClasses]schedTuner
 }
 
 // step runs one node.

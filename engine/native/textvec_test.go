@@ -123,6 +123,11 @@ func TestTokenizeMatchesInGraphTextVectorization(t *testing.T) {
 					func(node, op string, out []*tensor.Tensor) {
 						switch op {
 						case "StringSplitV2":
+							// Keras saves the layer inside a function:
+							// the trace names it "function/node".
+							if !strings.Contains(node, "/") {
+								t.Errorf("StringSplitV2 traced as %q, want a function path", node)
+							}
 							splits = append(splits, []*tensor.Tensor{out[0].Clone(), out[1].Clone()})
 						case "RaggedTensorToTensor":
 							ids = append(ids, out[0].Clone())
