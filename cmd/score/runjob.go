@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/scorekit/score/engine"
+	"github.com/scorekit/score/engine/tensorflow"
 	"github.com/scorekit/score/pipeline"
 	"github.com/scorekit/score/reader"
 	"github.com/scorekit/score/savedmodel"
@@ -136,6 +137,13 @@ func prepare(ctx context.Context, j *job, stderr io.Writer) (*jobPlan, error) {
 	fingerprint, err := sm.Fingerprint()
 	if err != nil {
 		return nil, err
+	}
+	if j.Engine == tensorflow.Name || j.Engine == engine.Auto {
+		// Say which library is about to be loaded: a crash inside
+		// libtensorflow's first load then has its context on stderr.
+		if v, p, err := tensorflow.Probe(map[string]string{tensorflow.ExtraLibrary: j.TFLibrary}); err == nil {
+			fmt.Fprintf(stderr, "score: loading libtensorflow %s from %s\n", v, p)
+		}
 	}
 	m, skipped, err := engines().Load(ctx, j.Engine, j.Model, engine.LoadOptions{
 		Tags: j.Tags, Signature: j.Signature, Version: j.ModelVersion, Threads: j.Threads, Device: j.Device,
