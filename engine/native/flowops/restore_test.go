@@ -10,6 +10,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/scorekit/score/engine/native/op"
+	"github.com/scorekit/score/engine/native/op/optest"
 	"github.com/scorekit/score/internal/fixtures"
 	"github.com/scorekit/score/savedmodel"
 	"github.com/scorekit/score/savedmodel/bundle"
@@ -125,7 +126,7 @@ func nodeCtx(t *testing.T, n *tfpb.NodeDef, res *op.Resources) *testCtx {
 // of every model must restore with the dtype the graph declares.
 func TestTF2RestoreFunctions(t *testing.T) {
 	total := 0
-	for _, path := range fixtureModels(t) {
+	for _, path := range optest.FixtureModels(t) {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
