@@ -16,6 +16,7 @@ import (
 	"gocloud.dev/blob/fileblob"
 	"gocloud.dev/blob/gcsblob"
 	"gocloud.dev/blob/s3blob"
+	"gocloud.dev/gcerrors"
 
 	"github.com/scorekit/score/dataset"
 )
@@ -162,9 +163,7 @@ func Publish(ctx context.Context, dir, loc string) (*dataset.Manifest, error) {
 	return &m, nil
 }
 
-func isNotFound(err error) bool {
-	return err != nil && strings.Contains(strings.ToLower(err.Error()), "not found") || errors.Is(err, os.ErrNotExist)
-}
+func isNotFound(err error) bool { return gcerrors.Code(err) == gcerrors.NotFound }
 
 func upload(ctx context.Context, b *blob.Bucket, local, key string) error {
 	f, err := os.Open(local)

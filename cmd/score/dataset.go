@@ -16,6 +16,7 @@ import (
 	"github.com/scorekit/score/dataset"
 	"github.com/scorekit/score/pipeline"
 	"github.com/scorekit/score/shard"
+	"github.com/scorekit/score/storage"
 	"github.com/scorekit/score/writer"
 )
 
@@ -32,7 +33,13 @@ func isDatasetOut(out string) bool {
 // checkDatasetFlags rejects dataset flags on a single-file run and bad
 // values on a dataset run.
 func checkDatasetFlags(j *job) error {
+	if storage.IsRemote(j.Out) {
+		return usageError{fmt.Errorf("--out %s: write a local or mounted dataset directory (--out DIR/) and add --publish %s", j.Out, j.Out)}
+	}
 	if !isDatasetOut(j.Out) {
+		if j.Publish != "" {
+			return usageError{fmt.Errorf("--publish needs a dataset output: --out DIR/ (trailing slash)")}
+		}
 		if j.Shard != "" || j.Shards != 0 {
 			return usageError{fmt.Errorf("--shard and --shards need a dataset output: --out DIR/ (trailing slash)")}
 		}
@@ -87,16 +94,22 @@ func runDataset(ctx context.Context, j *job, stdout, stderr io.Writer) (err erro
 	start := time.Now()
 	dir := filepath.Clean(j.Out)
 
+	origIn, err := stageInputs(ctx, j, stderr)
+	if err != nil {
+		return err
+	}
 	plan, err := prepare(ctx, j, stderr)
 	if err != nil {
 		return err
 	}
 	defer plan.model.Close()
+	hashed := *j
+	hashed.In = origIn
 	parts, err := shard.Plan(plan.inputs, spec, shard.Options{PartRows: j.PartRows})
 	if err != nil {
 		return err
 	}
-	id := dataset.Identity{ModelFingerprint: plan.metadata["score.model_fingerprint"], ConfigHash: configHash(j), Shards: spec.Count, PartRows: j.PartRows}
+	id := dataset.Identity{ModelFingerprint: plan.metadata["score.model_fingerprint"], ConfigHash: configHash(&hashed), Shards: spec.Count, PartRows: j.PartRows}
 
 	if err := os.MkdirAll(filepath.Dir(dataset.LockPath(dir, spec)), 0o777); err != nil {
 		return fmt.Errorf("create dataset %s: %w", dir, err)
@@ -181,6 +194,12 @@ func runDataset(ctx context.Context, j *job, stdout, stderr io.Writer) (err erro
 		return err
 	}
 	rep.Committed = true
+	if j.Publish != "" {
+		if _, err := storage.Publish(ctx, dir, j.Publish); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "published %s to %s\n", dir, j.Publish)
+	}
 	fmt.Fprintf(stdout, "shard %s of %s done: %d parts (%d written, %d already complete); committed %d parts, %d rows\n",
 		spec, dir, len(parts), rep.PartsWritten, rep.PartsSkipped, len(m.Parts), m.Rows)
 	return nil

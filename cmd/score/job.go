@@ -73,6 +73,8 @@ type job struct {
 	MetricsFile string
 	MetricsPush string
 	MetricsJob  string
+	StageDir    string
+	Publish     string
 
 	getenv func(string) string // for JOB_COMPLETION_INDEX; nil = os.Getenv
 }
@@ -136,6 +138,8 @@ func bindRunFlags(fs *pflag.FlagSet, j *job) {
 	fs.StringVar(&j.MetricsFile, "metrics-file", "", "write Prometheus metrics (text format) to this file")
 	fs.StringVar(&j.MetricsPush, "metrics-push", "", "push Prometheus metrics to this Pushgateway URL")
 	fs.StringVar(&j.MetricsJob, "metrics-job", "score", "Pushgateway job name")
+	fs.StringVar(&j.StageDir, "stage-dir", "", "local copies of s3:// and gs:// inputs (default: the temp directory)")
+	fs.StringVar(&j.Publish, "publish", "", "dataset mode: copy the committed dataset to this s3:// or gs:// URL")
 }
 
 // applySources fills every flag not set on the command line from the

@@ -84,7 +84,7 @@ the scores in input order to Parquet, CSV or JSON Lines.`,
 	bindRunFlags(runCmd.Flags(), jr)
 	runCmd.Flags().StringVar(&runConfig, "config", "", "job config YAML (flags and SCORE_* variables override it)")
 
-	root.AddCommand(runCmd, newInspectCmd(stdout), newDemoCmd(stdout), newValidateCmd(stdout, getenv), newHeadCmd(stdout), newCommitCmd(stdout))
+	root.AddCommand(runCmd, newInspectCmd(stdout), newDemoCmd(stdout), newValidateCmd(stdout, getenv), newHeadCmd(stdout), newCommitCmd(stdout), newPublishCmd(stdout))
 	for _, c := range root.Commands() {
 		c.SilenceUsage, c.SilenceErrors = true, true
 		c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })

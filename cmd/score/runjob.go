@@ -30,6 +30,9 @@ func runJob(ctx context.Context, j *job, stdout, stderr io.Writer) error {
 	if isDatasetOut(j.Out) {
 		return runDataset(ctx, j, stdout, stderr)
 	}
+	if _, err := stageInputs(ctx, j, stderr); err != nil {
+		return err
+	}
 	plan, err := prepare(ctx, j, stderr)
 	if err != nil {
 		return err

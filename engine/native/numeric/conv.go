@@ -68,7 +68,7 @@ func convF32(threads int, g *convGeom, x, f, out []float32) {
 		return
 	}
 	convIm2col(g, x, f, out, func(m, n, k int, a, b, o []float32) {
-		Sgemm(false, false, m, n, k, 1, a, k, b, n, 1, o, n, threads) // o is zeroed
+		sgemmWeights(false, false, m, n, k, 1, a, k, b, n, 1, o, n, threads) // o is zeroed; b is the filter
 	})
 }
 
@@ -82,7 +82,13 @@ func convRows(threads int, g *convGeom, x, f, out []float32) {
 	k := g.kw * g.ci
 	rows := g.n * g.hw.out
 	outRow := g.ww.out * g.co
-	pb := newPackedB(false, k, g.co, f, g.co)
+	pb := weights.packed(false, k, g.co, f, g.co)
+	// Fewer rows than threads (a batch of one): the threads split each
+	// row's product instead.
+	inner := 1
+	if rows < threads {
+		inner = threads
+	}
 	work := func(r0, r1 int) {
 		var buf []float32
 		if padL+padR > 0 {
@@ -100,7 +106,7 @@ func convRows(threads int, g *convGeom, x, f, out []float32) {
 				copy(buf[padL*g.ci:], src)
 				src = buf
 			}
-			sgemmPacked(g.ww.out, src, g.ww.stride*g.ci, pb, dst, g.co) // dst is zeroed
+			sgemmPacked(inner, false, g.ww.out, 1, src, g.ww.stride*g.ci, pb, dst, g.co) // dst is zeroed
 		}
 	}
 	t := max(1, min(threads, rows, rows*outRow*k/(1<<16)))

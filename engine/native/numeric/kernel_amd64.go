@@ -9,6 +9,15 @@ import "golang.org/x/sys/cpu"
 //go:noescape
 func kernelAVX2asm(k int, a *float32, rs, ps int, b, c *float32, ldc int)
 
+// kernelZ12asm and kernelZ6asm are the 12×16 and 6×16 column-masked
+// AVX-512F kernels in kernel_avx512_amd64.s (see maskKernel).
+//
+//go:noescape
+func kernelZ12asm(k int, a, a2 *float32, rs, ps int, b, c *float32, ldc, nw int)
+
+//go:noescape
+func kernelZ6asm(k int, a, a2 *float32, rs, ps int, b, c *float32, ldc, nw int)
+
 // kernelAVX2 checks the extents the assembly will touch, then runs it.
 func kernelAVX2(k int, a []float32, rs, ps int, b, c []float32, ldc int) {
 	if k == 0 {
@@ -20,22 +29,56 @@ func kernelAVX2(k int, a []float32, rs, ps int, b, c []float32, ldc int) {
 	kernelAVX2asm(k, &a[0], rs, ps, &b[0], &c[0], ldc)
 }
 
-// hasAVX2 reports whether the assembly kernel can run here.
-var hasAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+// kernelZ12 checks the extents the assembly will touch, then runs it.
+func kernelZ12(k int, a, a2 []float32, rs, ps int, b, c []float32, ldc, nw int) {
+	if k == 0 || nw <= 0 {
+		return
+	}
+	_ = a[(mr-1)*rs+(k-1)*ps]
+	_ = a2[(mr-1)*rs+(k-1)*ps]
+	_ = b[k*nr-1]
+	_ = c[(2*mr-1)*ldc+min(nw, nr)-1]
+	kernelZ12asm(k, &a[0], &a2[0], rs, ps, &b[0], &c[0], ldc, min(nw, nr))
+}
 
-// kernels lists the micro-kernels usable on this machine (for tests and
-// benchmarks that compare them).
-func kernels() map[string]microKernel {
-	m := map[string]microKernel{"go": kernelGo}
+// kernelZ6 is the six-row masked kernel; a2 is unused.
+func kernelZ6(k int, a, _ []float32, rs, ps int, b, c []float32, ldc, nw int) {
+	if k == 0 || nw <= 0 {
+		return
+	}
+	_ = a[(mr-1)*rs+(k-1)*ps]
+	_ = b[k*nr-1]
+	_ = c[(mr-1)*ldc+min(nw, nr)-1]
+	kernelZ6asm(k, &a[0], &a[0], rs, ps, &b[0], &c[0], ldc, min(nw, nr))
+}
+
+var (
+	// hasAVX2 reports whether the AVX2 assembly kernel can run here.
+	hasAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+	// hasAVX512 reports whether the AVX-512 kernels can run here (they
+	// also use BMI2's SHLX for the column mask).
+	hasAVX512 = hasAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasBMI2
+)
+
+// kernels lists the micro-kernel sets usable on this machine (for tests
+// and benchmarks that compare them).
+func kernels() map[string]kernelSet {
+	m := map[string]kernelSet{"go": {six: kernelGo}}
 	if hasAVX2 {
-		m["avx2"] = kernelAVX2
+		m["avx2"] = kernelSet{six: kernelAVX2}
+	}
+	if hasAVX512 {
+		m["avx512"] = kernelSet{six: kernelAVX2, wide: kernelZ12, sim: kernelZ6}
 	}
 	return m
 }
 
-func bestKernel() microKernel {
-	if hasAVX2 {
-		return kernelAVX2
+func bestKernel() kernelSet {
+	switch {
+	case hasAVX512:
+		return kernelSet{six: kernelAVX2, wide: kernelZ12, sim: kernelZ6}
+	case hasAVX2:
+		return kernelSet{six: kernelAVX2}
 	}
-	return kernelGo
+	return kernelSet{six: kernelGo}
 }

@@ -2,6 +2,6 @@
 
 package numeric
 
-func kernels() map[string]microKernel { return map[string]microKernel{"go": kernelGo} }
+func kernels() map[string]kernelSet { return map[string]kernelSet{"go": {six: kernelGo}} }
 
-func bestKernel() microKernel { return kernelGo }
+func bestKernel() kernelSet { return kernelSet{six: kernelGo} }

@@ -35,8 +35,9 @@ func matmulT[T number](ta, tb bool, m, n, k int, a, b, c []T) {
 }
 
 // matmul2D multiplies one pair of matrices stored flat into c, which must
-// be zeroed.
-func matmul2D(threads int, ta, tb bool, m, n, k int, a, b, c any) bool {
+// be zeroed. With constB, b is taken to be a weight whose packed form is
+// worth caching (MatMul's b; not BatchMatMul's slices).
+func matmul2D(threads int, ta, tb bool, m, n, k int, a, b, c any, constB bool) bool {
 	switch av := a.(type) {
 	case []float32:
 		lda, ldb := k, n
@@ -47,7 +48,11 @@ func matmul2D(threads int, ta, tb bool, m, n, k int, a, b, c any) bool {
 			ldb = k
 		}
 		// c is freshly zeroed: beta=1 accumulates into it without a clearing pass.
-		Sgemm(ta, tb, m, n, k, 1, av, lda, b.([]float32), ldb, 1, c.([]float32), n, threads)
+		if constB {
+			sgemmWeights(ta, tb, m, n, k, 1, av, lda, b.([]float32), ldb, 1, c.([]float32), n, threads)
+		} else {
+			Sgemm(ta, tb, m, n, k, 1, av, lda, b.([]float32), ldb, 1, c.([]float32), n, threads)
+		}
 	case []float64:
 		matmulT(ta, tb, m, n, k, av, b.([]float64), c.([]float64))
 	case []int32:
@@ -91,7 +96,7 @@ func matMulK(c op.Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !matmul2D(c.Threads(), ta, tb, m, n, k, a.Data(), b.Data(), out.Data()) {
+	if !matmul2D(c.Threads(), ta, tb, m, n, k, a.Data(), b.Data(), out.Data(), true) {
 		return nil, c.Errorf("dtype %s is not supported", a.DType())
 	}
 	return []*tensor.Tensor{out}, nil
@@ -161,7 +166,7 @@ func batchMatMul(broadcast bool) op.Kernel {
 				oy += p * sy[d]
 			}
 			ok = ok && matmul2D(c.Threads(), adjX, adjY, m, n, k,
-				sub1(x.Data(), ox*xs, xs), sub1(y.Data(), oy*ys, ys), sub1(out.Data(), i*m*n, m*n))
+				sub1(x.Data(), ox*xs, xs), sub1(y.Data(), oy*ys, ys), sub1(out.Data(), i*m*n, m*n), false)
 		})
 		_ = nb
 		if !ok {

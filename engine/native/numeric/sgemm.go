@@ -21,7 +21,22 @@ const (
 // panel.
 type microKernel func(k int, a []float32, rs, ps int, b, c []float32, ldc int)
 
-// kernel is the micro-kernel in use: the AVX2+FMA one where the CPU has it.
+// maskKernel adds A·B to the first nw (≤ nr) columns of a rows×nr tile
+// of C: rows r < mr of A at a[r*rs+p*ps], rows r ≥ mr at a2[(r-mr)*rs+p*ps]
+// (so two packed panels, or 2·mr consecutive rows of a row-major matrix,
+// feed one call); b is a packed k×nr panel.
+type maskKernel func(k int, a, a2 []float32, rs, ps int, b, c []float32, ldc, nw int)
+
+// kernelSet is the micro-kernels one product uses: six is the mr×nr
+// kernel every machine has; wide (2mr×nr) and six masked (mr×nr, column
+// tails without a scratch tile) are nil where the CPU lacks them.
+type kernelSet struct {
+	six       microKernel
+	wide, sim maskKernel
+}
+
+// kernel is the micro-kernel set in use: AVX-512 or AVX2+FMA where the CPU
+// has them.
 var kernel = bestKernel()
 
 // kernelGo is the portable micro-kernel: one row at a time with the 16
@@ -82,7 +97,7 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 	sgemmWith(kernel, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads)
 }
 
-func sgemmWith(kern microKernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
+func sgemmWith(kern kernelSet, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 	b []float32, ldb int, beta float32, c []float32, ldc int, threads int) {
 	if m <= 0 || n <= 0 {
 		return
@@ -91,8 +106,15 @@ func sgemmWith(kern microKernel, transA, transB bool, m, n, k int, alpha float32
 	if k <= 0 || alpha == 0 {
 		return
 	}
-	g := gemm{kern: kern, transA: transA, transB: transB, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc}
-	work := float64(m) * float64(n) * float64(k)
+	g := gemm{ks: kern, transA: transA, transB: transB, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc}
+	g.parallel(m, n, threads)
+}
+
+// parallel runs g over all of C (m×n) on up to threads goroutines: rows
+// are split when C is tall, columns (in whole micro-panels) when it is
+// wide, as for a small batch times a wide filter.
+func (g *gemm) parallel(m, n, threads int) {
+	work := float64(m) * float64(n) * float64(g.k)
 	t := max(1, min(threads, int(work/(1<<17))))
 	if t == 1 {
 		g.run(0, m, 0, n)
@@ -139,7 +161,7 @@ func scaleC(m, n int, beta float32, c []float32, ldc int) {
 }
 
 type gemm struct {
-	kern           microKernel
+	ks             kernelSet
 	transA, transB bool
 	k              int
 	alpha          float32
@@ -169,14 +191,30 @@ func newPackedB(transB bool, k, n int, b []float32, ldb int) *packedB {
 	return pb
 }
 
-// sgemmPacked computes C += A·B (A m×k row-major with row stride lda) on
-// one goroutine, with B pre-packed.
-func sgemmPacked(m int, a []float32, lda int, pb *packedB, c []float32, ldc int) {
-	if m <= 0 || pb.n <= 0 || pb.k <= 0 {
+// sgemmPacked computes C += alpha·op(A)·B (A m×k with row stride lda, or
+// k×m when transA) with B pre-packed, on up to threads goroutines.
+func sgemmPacked(threads int, transA bool, m int, alpha float32, a []float32, lda int, pb *packedB, c []float32, ldc int) {
+	if m <= 0 || pb.n <= 0 || pb.k <= 0 || alpha == 0 {
 		return
 	}
-	g := gemm{kern: kernel, k: pb.k, alpha: 1, a: a, lda: lda, c: c, ldc: ldc, pre: pb}
-	g.run(0, m, 0, pb.n)
+	g := gemm{ks: kernel, transA: transA, k: pb.k, alpha: alpha, a: a, lda: lda, c: c, ldc: ldc, pre: pb}
+	g.parallel(m, pb.n, threads)
+}
+
+// sgemmWeights is Sgemm for a right-hand side B that stays the same data
+// across calls (model weights): its packed form is cached (see packCache)
+// instead of being rebuilt per call. B must never be modified after the
+// first call while any caller may still use it.
+func sgemmWeights(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int,
+	beta float32, c []float32, ldc int, threads int) {
+	if m <= 0 || n <= 0 {
+		return
+	}
+	scaleC(m, n, beta, c, ldc)
+	if k <= 0 || alpha == 0 {
+		return
+	}
+	sgemmPacked(threads, transA, m, alpha, a, lda, weights.packed(transB, k, n, b, ldb), c, ldc)
 }
 
 type packBufs struct{ a, b []float32 }
@@ -215,35 +253,63 @@ func (g *gemm) run(i0, i1, j0, j1 int) {
 			}
 			for ic := i0; ic < i1; ic += mc {
 				mb := min(mc, i1-ic)
-				direct := !g.transA && g.alpha == 1
+				direct := g.direct()
 				g.packA(bufs.a, ic, mb, pc, kb, direct)
 				for jr := 0; jr < nb; jr += nr {
-					bp := bblk[jr*kb : (jr+nr)*kb]
-					nw := min(nr, nb-jr)
-					for ir := 0; ir < mb; ir += mr {
-						ap, rs, ps := bufs.a[ir*kb:(ir+mr)*kb], 1, mr
-						mw := min(mr, mb-ir)
-						if direct && mw == mr {
-							ap, rs, ps = g.a[(ic+ir)*g.lda+pc:], g.lda, 1
-						}
-						ci := (ic+ir)*g.ldc + jc + jr
-						if mw == mr && nw == nr {
-							g.kern(kb, ap, rs, ps, bp, g.c[ci:], g.ldc)
-							continue
-						}
-						clear(tile[:])
-						g.kern(kb, ap, rs, ps, bp, tile[:], nr)
-						for r := 0; r < mw; r++ {
-							row := g.c[ci+r*g.ldc : ci+r*g.ldc+nw]
-							for j := range row {
-								row[j] += tile[r*nr+j]
-							}
-						}
-					}
+					g.panel(bufs.a, bblk[jr*kb:(jr+nr)*kb], ic, mb, pc, kb, jc+jr, min(nr, nb-jr), direct, &tile)
 				}
 			}
 		}
 	}
+}
+
+// panel multiplies rows [ic,ic+mb) of A (depth [pc,pc+kb), packed in pa
+// unless direct) by one packed B panel bp into columns [j,j+nw) of C.
+func (g *gemm) panel(pa, bp []float32, ic, mb, pc, kb, j, nw int, direct bool, tile *[mr * nr]float32) {
+	ir := 0
+	if g.ks.wide != nil {
+		for ; mb-ir >= 2*mr; ir += 2 * mr {
+			ci := (ic+ir)*g.ldc + j
+			if direct {
+				o := (ic+ir)*g.lda + pc
+				g.ks.wide(kb, g.a[o:], g.a[o+mr*g.lda:], g.lda, 1, bp, g.c[ci:], g.ldc, nw)
+			} else {
+				g.ks.wide(kb, pa[ir*kb:(ir+mr)*kb], pa[(ir+mr)*kb:(ir+2*mr)*kb], 1, mr, bp, g.c[ci:], g.ldc, nw)
+			}
+		}
+	}
+	for ; ir < mb; ir += mr {
+		ap, rs, ps := pa[ir*kb:(ir+mr)*kb], 1, mr
+		mw := min(mr, mb-ir)
+		if direct && mw == mr {
+			ap, rs, ps = g.a[(ic+ir)*g.lda+pc:], g.lda, 1
+		}
+		ci := (ic+ir)*g.ldc + j
+		if mw == mr && nw == nr {
+			g.ks.six(kb, ap, rs, ps, bp, g.c[ci:], g.ldc)
+			continue
+		}
+		if mw == mr && g.ks.sim != nil {
+			g.ks.sim(kb, ap, nil, rs, ps, bp, g.c[ci:], g.ldc, nw)
+			continue
+		}
+		clear(tile[:])
+		g.ks.six(kb, ap, rs, ps, bp, tile[:], nr)
+		for r := 0; r < mw; r++ {
+			row := g.c[ci+r*g.ldc : ci+r*g.ldc+nw]
+			for j := range row {
+				row[j] += tile[r*nr+j]
+			}
+		}
+	}
+}
+
+// direct reports whether the kernels read A in place (full panels are not
+// packed): A must be plain (not transposed, alpha 1), and with the
+// 12-row kernel its rows must be short, since twelve rows a large power
+// of two apart fall in one L1 set and evict each other.
+func (g *gemm) direct() bool {
+	return !g.transA && g.alpha == 1 && (g.ks.wide == nil || g.lda <= 256)
 }
 
 // packA packs rows [i0,i0+mb) × depth [p0,p0+kb) of alpha·op(A) into

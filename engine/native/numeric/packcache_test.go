@@ -1,0 +1,101 @@
+package numeric
+
+import (
+	"math/rand"
+	"sync"
+	"testing"
+)
+
+// TestWeightsCacheProducts multiplies by the same weight many times (the
+// cached path) and by fresh buffers of different contents (the uncached
+// path), checking every product against the reference loops.
+func TestWeightsCacheProducts(t *testing.T) {
+	r := rand.New(rand.NewSource(21))
+	m, n, k := 37, 50, 75
+	a := randSlice(r, m*k)
+	w := randSlice(r, k*n)
+	check := func(b []float32, transB bool) {
+		t.Helper()
+		ldb := n
+		if transB {
+			ldb = k
+		}
+		want := make([]float32, m*n)
+		refGemm(false, transB, m, n, k, 1, a, k, b, ldb, 0, want, n)
+		got := make([]float32, m*n)
+		sgemmWeights(false, transB, m, n, k, 1, a, k, b, ldb, 0, got, n, 2)
+		for i := range got {
+			if d := got[i] - want[i]; d > 1e-3 || d < -1e-3 {
+				t.Fatalf("c[%d]=%v want %v", i, got[i], want[i])
+			}
+		}
+	}
+	before := weights.len()
+	for range 4 {
+		check(w, false)
+		check(w, true) // same data, other geometry: its own entry
+	}
+	if weights.len() < before+2 {
+		t.Fatalf("cache holds %d entries, want at least %d after reusing one weight", weights.len(), before+2)
+	}
+	for range 3 { // a new buffer each time: never served a stale packing
+		check(randSlice(r, k*n), false)
+	}
+}
+
+// TestWeightsCacheConcurrent runs products sharing weights from several
+// goroutines (for -race) and checks them.
+func TestWeightsCacheConcurrent(t *testing.T) {
+	r := rand.New(rand.NewSource(22))
+	m, n, k := 20, 33, 40
+	a := randSlice(r, m*k)
+	ws := [][]float32{randSlice(r, k*n), randSlice(r, k*n), randSlice(r, k*n)}
+	wants := make([][]float32, len(ws))
+	for i, w := range ws {
+		wants[i] = make([]float32, m*n)
+		refGemm(false, false, m, n, k, 1, a, k, w, n, 0, wants[i], n)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for g := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for it := range 10 {
+				i := (g + it) % len(ws)
+				got := make([]float32, m*n)
+				sgemmWeights(false, false, m, n, k, 1, a, k, ws[i], n, 0, got, n, 1)
+				for j := range got {
+					if d := got[j] - wants[i][j]; d > 1e-3 || d < -1e-3 {
+						errs <- "mismatch"
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Fatal(e)
+	}
+}
+
+// TestWeightsCacheBounded fills the cache past its budget and checks the
+// packed data it holds stays within it.
+func TestWeightsCacheBounded(t *testing.T) {
+	pc := packCache{limit: 1 << 16}
+	k, n := 64, pc.limit/64/8 // each packing is an eighth of the budget
+	for range 3 * 8 {
+		b := make([]float32, k*n)
+		for range 2 { // second sighting admits it
+			pc.packed(false, k, n, b, n)
+		}
+	}
+	if pc.size > pc.limit {
+		t.Fatalf("cache holds %d floats, budget %d", pc.size, pc.limit)
+	}
+	if pc.len() == 0 || pc.len() > 8 {
+		t.Fatalf("cache holds %d entries, want 1..8", pc.len())
+	}
+}
