@@ -7,10 +7,10 @@
 // k loop is unrolled twice). Column tails use the mask K1 = (1<<nw)-1 on
 // the C loads and stores, so partial tiles need no scratch copy.
 
-// func kernelZ12asm(k int, a, a2 *float32, rs, ps int, b, c *float32, ldc, nw int)
+// func kernelZ12asm(k int, a, a2 *float32, rs, ps int, b, c *float32, ldc, nw, rows int)
 // C[12x16] += A·B: row r<6 of A at a[r*rs+p*ps], row r>=6 at a2[(r-6)*rs+p*ps];
-// b is a packed k×16 panel; only the first nw columns of C are touched.
-TEXT ·kernelZ12asm(SB), NOSPLIT, $0-72
+// b is a packed k×16 panel; only the first nw columns and rows rows of C are touched.
+TEXT ·kernelZ12asm(SB), NOSPLIT, $0-80
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ a2+16(FP), R12
@@ -20,6 +20,7 @@ TEXT ·kernelZ12asm(SB), NOSPLIT, $0-72
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R8
 	MOVQ nw+64(FP), AX
+	MOVQ rows+72(FP), R14
 	MOVL $1, BX
 	SHLXL AX, BX, BX
 	DECL BX
@@ -108,57 +109,80 @@ store:
 	VMOVUPS.Z (DX), K1, Z2
 	VADDPS Z2, Z4, Z4
 	VMOVUPS Z4, K1, (DX)
+	DECQ R14
+	JEQ done
 	ADDQ R8, DX
 	VMOVUPS.Z (DX), K1, Z2
 	VADDPS Z2, Z5, Z5
 	VMOVUPS Z5, K1, (DX)
+	DECQ R14
+	JEQ done
 	ADDQ R8, DX
 	VMOVUPS.Z (DX), K1, Z2
 	VADDPS Z2, Z6, Z6
 	VMOVUPS Z6, K1, (DX)
+	DECQ R14
+	JEQ done
 	ADDQ R8, DX
 	VMOVUPS.Z (DX), K1, Z2
 	VADDPS Z2, Z7, Z7
 	VMOVUPS Z7, K1, (DX)
+	DECQ R14
+	JEQ done
 	ADDQ R8, DX
 	VMOVUPS.Z (DX), K1, Z2
 	VADDPS Z2, Z8, Z8
 	VMOVUPS Z8, K1, (DX)
+	DECQ R14
+	JEQ done
 	ADDQ R8, DX
 	VMOVUPS.Z (DX), K1, Z2
 	VADDPS Z2, Z9, Z9
 	VMOVUPS Z9, K1, (DX)
+	DECQ R14
+	JEQ done
 	ADDQ R8, DX
 	VMOVUPS.Z (DX), K1, Z2
 	VADDPS Z2, Z10, Z10
 	VMOVUPS Z10, K1, (DX)
+	DECQ R14
+	JEQ done
 	ADDQ R8, DX
 	VMOVUPS.Z (DX), K1, Z2
 	VADDPS Z2, Z11, Z11
 	VMOVUPS Z11, K1, (DX)
+	DECQ R14
+	JEQ done
 	ADDQ R8, DX
 	VMOVUPS.Z (DX), K1, Z2
 	VADDPS Z2, Z12, Z12
 	VMOVUPS Z12, K1, (DX)
+	DECQ R14
+	JEQ done
 	ADDQ R8, DX
 	VMOVUPS.Z (DX), K1, Z2
 	VADDPS Z2, Z13, Z13
 	VMOVUPS Z13, K1, (DX)
+	DECQ R14
+	JEQ done
 	ADDQ R8, DX
 	VMOVUPS.Z (DX), K1, Z2
 	VADDPS Z2, Z14, Z14
 	VMOVUPS Z14, K1, (DX)
+	DECQ R14
+	JEQ done
 	ADDQ R8, DX
 	VMOVUPS.Z (DX), K1, Z2
 	VADDPS Z2, Z15, Z15
 	VMOVUPS Z15, K1, (DX)
+done:
 	VZEROUPPER
 	RET
 
-// func kernelZ6asm(k int, a, a2 *float32, rs, ps int, b, c *float32, ldc, nw int)
+// func kernelZ6asm(k int, a, a2 *float32, rs, ps int, b, c *float32, ldc, nw, rows int)
 // C[6x16] += A·B: row r<6 of A at a[r*rs+p*ps], row r>=6 at a2[(r-6)*rs+p*ps];
-// b is a packed k×16 panel; only the first nw columns of C are touched.
-TEXT ·kernelZ6asm(SB), NOSPLIT, $0-72
+// b is a packed k×16 panel; only the first nw columns and rows rows of C are touched.
+TEXT ·kernelZ6asm(SB), NOSPLIT, $0-80
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ a2+16(FP), R12
@@ -168,6 +192,7 @@ TEXT ·kernelZ6asm(SB), NOSPLIT, $0-72
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R8
 	MOVQ nw+64(FP), AX
+	MOVQ rows+72(FP), R14
 	MOVL $1, BX
 	SHLXL AX, BX, BX
 	DECL BX
@@ -224,25 +249,36 @@ store:
 	VMOVUPS.Z (DX), K1, Z2
 	VADDPS Z2, Z4, Z4
 	VMOVUPS Z4, K1, (DX)
+	DECQ R14
+	JEQ done
 	ADDQ R8, DX
 	VMOVUPS.Z (DX), K1, Z2
 	VADDPS Z2, Z5, Z5
 	VMOVUPS Z5, K1, (DX)
+	DECQ R14
+	JEQ done
 	ADDQ R8, DX
 	VMOVUPS.Z (DX), K1, Z2
 	VADDPS Z2, Z6, Z6
 	VMOVUPS Z6, K1, (DX)
+	DECQ R14
+	JEQ done
 	ADDQ R8, DX
 	VMOVUPS.Z (DX), K1, Z2
 	VADDPS Z2, Z7, Z7
 	VMOVUPS Z7, K1, (DX)
+	DECQ R14
+	JEQ done
 	ADDQ R8, DX
 	VMOVUPS.Z (DX), K1, Z2
 	VADDPS Z2, Z8, Z8
 	VMOVUPS Z8, K1, (DX)
+	DECQ R14
+	JEQ done
 	ADDQ R8, DX
 	VMOVUPS.Z (DX), K1, Z2
 	VADDPS Z2, Z9, Z9
 	VMOVUPS Z9, K1, (DX)
+done:
 	VZEROUPPER
 	RET

@@ -166,6 +166,8 @@ func TestPoolAgainstDirect(t *testing.T) {
 		{1, 7, 8, 2, 3, 3, 2, 2, "SAME"},
 		{1, 7, 8, 2, 2, 3, 1, 2, "VALID"},
 		{1, 5, 5, 1, 4, 4, 3, 3, "SAME"},
+		{64, 1, 98, 25, 1, 2, 1, 2, "VALID"}, // enough rows to split across threads
+		{3, 4, 6, 5, 2, 1, 2, 1, "VALID"},
 	}
 	for _, c := range cases {
 		x := randF32(r, c.n, c.h, c.w, c.c)
@@ -174,6 +176,7 @@ func TestPoolAgainstDirect(t *testing.T) {
 		for i := range xv {
 			xv[i] -= 2
 		}
+		xv[len(xv)/2] = float32(math.NaN()) // NaN propagates through max, as in the reference
 		oh, pt := refOut(c.h, c.kh, c.sh, 1, c.pad, [2]int{})
 		ow, pl := refOut(c.w, c.kw, c.sw, 1, c.pad, [2]int{})
 		for _, isMax := range []bool{true, false} {

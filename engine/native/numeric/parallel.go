@@ -26,3 +26,24 @@ func parallelRange(n, threads int, f func(lo, hi int)) {
 	}
 	wg.Wait()
 }
+
+// parallelRows calls f on disjoint row ranges covering [0, rows), each row
+// costing about perRow element operations, using up to threads goroutines
+// when there is enough work.
+func parallelRows(rows, perRow, threads int, f func(r0, r1 int)) {
+	t := min(threads, rows, rows*perRow/grain)
+	if t <= 1 {
+		f(0, rows)
+		return
+	}
+	step := (rows + t - 1) / t
+	var wg sync.WaitGroup
+	for r0 := 0; r0 < rows; r0 += step {
+		wg.Add(1)
+		go func(r0, r1 int) {
+			defer wg.Done()
+			f(r0, r1)
+		}(r0, min(rows, r0+step))
+	}
+	wg.Wait()
+}

@@ -92,6 +92,61 @@ func poolT[T number](g *poolGeom, x, out []T, isMax bool) {
 	}
 }
 
+// valid reports whether every pooling window lies inside the input (no
+// padding takes part), so each output is the max of exactly kh·kw inputs.
+func (g *poolGeom) valid() bool {
+	return g.hw.padBefore == 0 && g.ww.padBefore == 0 &&
+		(g.hw.out-1)*g.hw.stride+g.hw.k <= g.h && (g.ww.out-1)*g.ww.stride+g.ww.k <= g.w
+}
+
+// maxPoolValidF32 is poolT's max for float32 when g.valid(): each output
+// channel vector starts as its window's first input vector (the same as
+// starting from -Inf, since max(-Inf, v) = v for every v, NaN included)
+// and takes the max with the rest; output rows are split across threads.
+func maxPoolValidF32(threads int, g *poolGeom, x, out []float32) {
+	ch := g.c
+	rows := g.n * g.hw.out
+	rowLen := g.ww.out * ch
+	if rows == 0 || rowLen == 0 {
+		return
+	}
+	work := func(r0, r1 int) {
+		for r := r0; r < r1; r++ {
+			n, oh := r/g.hw.out, r%g.hw.out
+			h0 := oh * g.hw.stride
+			for ow := 0; ow < g.ww.out; ow++ {
+				w0 := ow * g.ww.stride
+				dst := out[(r*g.ww.out+ow)*ch:][:ch]
+				first := true
+				for ih := h0; ih < h0+g.hw.k; ih++ {
+					base := ((n*g.h+ih)*g.w + w0) * ch
+					iw := 0
+					if first {
+						if g.ww.k >= 2 {
+							a, b := x[base:][:ch], x[base+ch:][:ch]
+							for i := range dst {
+								dst[i] = max(a[i], b[i])
+							}
+							iw = 2
+						} else {
+							copy(dst, x[base:][:ch])
+							iw = 1
+						}
+						first = false
+					}
+					for ; iw < g.ww.k; iw++ {
+						src := x[base+iw*ch:][:ch]
+						for i, v := range src {
+							dst[i] = max(dst[i], v)
+						}
+					}
+				}
+			}
+		}
+	}
+	parallelRows(rows, rowLen*g.hw.k*g.ww.k, threads, work)
+}
+
 func pool(isMax bool) op.Kernel {
 	return func(c op.Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 		x := in[0]
@@ -105,6 +160,10 @@ func pool(isMax bool) op.Kernel {
 		}
 		switch xv := x.Data().(type) {
 		case []float32:
+			if isMax && g.valid() {
+				maxPoolValidF32(c.Threads(), g, xv, out.Data().([]float32))
+				break
+			}
 			poolT(g, xv, out.Data().([]float32), isMax)
 		case []float64:
 			poolT(g, xv, out.Data().([]float64), isMax)

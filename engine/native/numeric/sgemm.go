@@ -21,11 +21,11 @@ const (
 // panel.
 type microKernel func(k int, a []float32, rs, ps int, b, c []float32, ldc int)
 
-// maskKernel adds A·B to the first nw (≤ nr) columns of a rows×nr tile
-// of C: rows r < mr of A at a[r*rs+p*ps], rows r ≥ mr at a2[(r-mr)*rs+p*ps]
+// maskKernel adds A·B to the first nw (≤ nr) columns and the first rows
+// rows of a 2mr×nr (or mr×nr) tile of C: rows r < mr of A at a[r*rs+p*ps], rows r ≥ mr at a2[(r-mr)*rs+p*ps]
 // (so two packed panels, or 2·mr consecutive rows of a row-major matrix,
 // feed one call); b is a packed k×nr panel.
-type maskKernel func(k int, a, a2 []float32, rs, ps int, b, c []float32, ldc, nw int)
+type maskKernel func(k int, a, a2 []float32, rs, ps int, b, c []float32, ldc, nw, rows int)
 
 // kernelSet is the micro-kernels one product uses: six is the mr×nr
 // kernel every machine has; wide (2mr×nr) and six masked (mr×nr, column
@@ -272,9 +272,9 @@ func (g *gemm) panel(pa, bp []float32, ic, mb, pc, kb, j, nw int, direct bool, t
 			ci := (ic+ir)*g.ldc + j
 			if direct {
 				o := (ic+ir)*g.lda + pc
-				g.ks.wide(kb, g.a[o:], g.a[o+mr*g.lda:], g.lda, 1, bp, g.c[ci:], g.ldc, nw)
+				g.ks.wide(kb, g.a[o:], g.a[o+mr*g.lda:], g.lda, 1, bp, g.c[ci:], g.ldc, nw, 2*mr)
 			} else {
-				g.ks.wide(kb, pa[ir*kb:(ir+mr)*kb], pa[(ir+mr)*kb:(ir+2*mr)*kb], 1, mr, bp, g.c[ci:], g.ldc, nw)
+				g.ks.wide(kb, pa[ir*kb:(ir+mr)*kb], pa[(ir+mr)*kb:(ir+2*mr)*kb], 1, mr, bp, g.c[ci:], g.ldc, nw, 2*mr)
 			}
 		}
 	}
@@ -285,12 +285,12 @@ func (g *gemm) panel(pa, bp []float32, ic, mb, pc, kb, j, nw int, direct bool, t
 			ap, rs, ps = g.a[(ic+ir)*g.lda+pc:], g.lda, 1
 		}
 		ci := (ic+ir)*g.ldc + j
-		if mw == mr && nw == nr {
-			g.ks.six(kb, ap, rs, ps, bp, g.c[ci:], g.ldc)
+		if g.ks.sim != nil {
+			g.ks.sim(kb, ap, nil, rs, ps, bp, g.c[ci:], g.ldc, nw, mw)
 			continue
 		}
-		if mw == mr && g.ks.sim != nil {
-			g.ks.sim(kb, ap, nil, rs, ps, bp, g.c[ci:], g.ldc, nw)
+		if mw == mr && nw == nr {
+			g.ks.six(kb, ap, rs, ps, bp, g.c[ci:], g.ldc)
 			continue
 		}
 		clear(tile[:])
