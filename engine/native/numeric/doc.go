@@ -18,13 +18,21 @@
 // name outputs by argument name (MatMul:product:0, Unpack:output:1).
 //
 // Performance: float32 is first-class. Sgemm packs B panels, reads A in
-// place where it can, blocks for cache and runs a 6×16 register-tiled
-// micro-kernel: AVX2+FMA assembly on amd64 when the CPU has it (chosen at
-// run time with golang.org/x/sys/cpu; build tag purego disables it), a
-// portable Go kernel otherwise. Conv2D with a one-row filter (Keras Conv1D:
-// ExpandDims+Conv2D+Squeeze) multiplies strided views of the input by a
-// filter packed once, with no im2col copy; other convolutions use im2col.
-// Elementwise ops are typed loops with no per-element interface calls.
+// place where it can, blocks for cache and runs register-tiled
+// micro-kernels chosen at run time with golang.org/x/sys/cpu: with
+// AVX-512F a 12×16 and a 6×16 zmm kernel (embedded-broadcast FMAs, column
+// tails masked so partial tiles need no scratch copy), else the 6×16
+// AVX2+FMA one; build tag purego (or another architecture) selects the
+// portable Go kernel. The packed form of a weight (a Conv2D filter, a
+// MatMul's b) is cached across calls, keyed by its data pointer and
+// geometry and bounded in memory (packcache.go). Conv2D with a one-row
+// filter (Keras Conv1D: ExpandDims+Conv2D+Squeeze) multiplies strided
+// views of the input by the packed filter, with no im2col copy; a batch
+// smaller than the thread count splits each product's columns instead.
+// Other convolutions use im2col. Elementwise ops are typed loops with no
+// per-element interface calls; the hot max loops (MaxPool without
+// padding, Max over an axis) and BiasReluF32, the fused BiasAdd+Relu pass
+// offered to executors, use AVX2 on amd64.
 //
 // Kernels may use up to c.Threads() goroutines and are safe to run
 // concurrently with each other.

@@ -123,10 +123,7 @@ func maxPoolValidF32(threads int, g *poolGeom, x, out []float32) {
 					iw := 0
 					if first {
 						if g.ww.k >= 2 {
-							a, b := x[base:][:ch], x[base+ch:][:ch]
-							for i := range dst {
-								dst[i] = max(a[i], b[i])
-							}
+							maxPair(dst, x[base:][:ch], x[base+ch:][:ch])
 							iw = 2
 						} else {
 							copy(dst, x[base:][:ch])
@@ -135,10 +132,7 @@ func maxPoolValidF32(threads int, g *poolGeom, x, out []float32) {
 						first = false
 					}
 					for ; iw < g.ww.k; iw++ {
-						src := x[base+iw*ch:][:ch]
-						for i, v := range src {
-							dst[i] = max(dst[i], v)
-						}
+						maxPair(dst, dst, x[base+iw*ch:][:ch])
 					}
 				}
 			}

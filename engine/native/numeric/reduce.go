@@ -48,11 +48,7 @@ func maxF32(x []float32, outer, r, inner int) []float32 {
 			dst[i] = float32(math.Inf(-1))
 		}
 		for k := 0; k < r; k++ {
-			src := x[(o*r+k)*inner : (o*r+k)*inner+inner]
-			src = src[:len(dst)]
-			for i, v := range src {
-				dst[i] = max32(dst[i], v)
-			}
+			maxInto(dst, x[(o*r+k)*inner:(o*r+k)*inner+inner])
 		}
 	}
 	return out
