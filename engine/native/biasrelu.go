@@ -1,10 +1,9 @@
 package native
 
 import (
-	"math"
 	"slices"
-	"sync"
 
+	"github.com/scorekit/score/engine/native/numeric"
 	"github.com/scorekit/score/savedmodel/tfpb"
 	"github.com/scorekit/score/tensor"
 )
@@ -156,31 +155,5 @@ func (s *session) runBiasRelu(kc *kernelContext, st *step, in []*tensor.Tensor) 
 // with Relu's exact semantics (a result with the sign bit set becomes +0).
 // dst may be x.
 func biasReluF32(dst, x, b []float32, threads int) {
-	c := len(b)
-	rows := len(x) / c
-	work := func(r0, r1 int) {
-		for r := r0; r < r1; r++ {
-			d, s := dst[r*c:(r+1)*c], x[r*c:(r+1)*c]
-			d, s = d[:len(b)], s[:len(b)]
-			for j := range d {
-				v := math.Float32bits(s[j] + b[j])
-				d[j] = math.Float32frombits(v &^ uint32(int32(v)>>31))
-			}
-		}
-	}
-	t := max(1, min(threads, len(x)>>16))
-	if t == 1 {
-		work(0, rows)
-		return
-	}
-	var wg sync.WaitGroup
-	step := (rows + t - 1) / t
-	for r0 := 0; r0 < rows; r0 += step {
-		wg.Add(1)
-		go func(r0, r1 int) {
-			defer wg.Done()
-			work(r0, r1)
-		}(r0, min(rows, r0+step))
-	}
-	wg.Wait()
+	numeric.BiasReluF32(dst, x, b, threads)
 }

@@ -12,6 +12,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/scorekit/score/engine/native/numeric"
 	"github.com/scorekit/score/savedmodel/tfpb"
 	"github.com/scorekit/score/tensor"
 )
@@ -273,6 +274,12 @@ func (s *session) runFused(kc *kernelContext, st *step, in []*tensor.Tensor) ([]
 	x, ws := in[0], in[1:]
 	if fw := g.weights(ws); fw != nil {
 		kc.st = st
+		if st.def.Name == "Conv2D" {
+			// One wide GEMM written straight into the members' outputs.
+			if parts, err := numeric.Conv2DSplit(kc, []*tensor.Tensor{x, fw.w}, fw.widths); err == nil {
+				return parts, nil
+			}
+		}
 		out, err := st.def.Kernel(kc, []*tensor.Tensor{x, fw.w})
 		if err == nil && len(out) == 1 && out[0] != nil {
 			if parts := splitLast(out[0], fw.widths, kc.Threads()); parts != nil {

@@ -15,6 +15,32 @@ type convGeom struct {
 
 func conv2D(c op.Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	x, f := in[0], in[1]
+	g, err := convSetup(c, x, f)
+	if err != nil {
+		return nil, err
+	}
+	out, err := alloc(c, x.DType(), []int{g.n, g.hw.out, g.ww.out, g.co})
+	if err != nil {
+		return nil, err
+	}
+	if out.NumElements() == 0 {
+		return []*tensor.Tensor{out}, nil
+	}
+	switch xv := x.Data().(type) {
+	case []float32:
+		convF32(c.Threads(), g, xv, f.Data().([]float32), out.Data().([]float32), constInput(c, 1))
+	case []float64:
+		convIm2col(g, xv, f.Data().([]float64), out.Data().([]float64), func(m, n, k int, a, b, o []float64) {
+			matmulT(false, false, m, n, k, a, b, o)
+		})
+	default:
+		return nil, c.Errorf("dtype %s is not supported", x.DType())
+	}
+	return []*tensor.Tensor{out}, nil
+}
+
+// convSetup checks Conv2D's operands and attrs and returns its geometry.
+func convSetup(c op.Context, x, f *tensor.Tensor) (*convGeom, error) {
 	if x.Rank() != 4 || f.Rank() != 4 {
 		return nil, c.Errorf("input and filter must be 4-dimensional, got %s and %s", x, f)
 	}
@@ -25,7 +51,7 @@ func conv2D(c op.Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := convGeom{n: x.Dim(0), h: x.Dim(1), w: x.Dim(2), ci: x.Dim(3), kh: f.Dim(0), kw: f.Dim(1), co: f.Dim(3)}
+	g := &convGeom{n: x.Dim(0), h: x.Dim(1), w: x.Dim(2), ci: x.Dim(3), kh: f.Dim(0), kw: f.Dim(1), co: f.Dim(3)}
 	if f.Dim(2) == 0 || g.ci%f.Dim(2) != 0 {
 		return nil, c.Errorf("input depth %d must be evenly divisible by filter depth %d", g.ci, f.Dim(2))
 	}
@@ -40,49 +66,36 @@ func conv2D(c op.Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	if err := windowOut(c, &g.ww, attrs.padding, attrs.explicit[1]); err != nil {
 		return nil, err
 	}
-	out, err := alloc(c, x.DType(), []int{g.n, g.hw.out, g.ww.out, g.co})
-	if err != nil {
-		return nil, err
-	}
-	if out.NumElements() == 0 {
-		return []*tensor.Tensor{out}, nil
-	}
-	switch xv := x.Data().(type) {
-	case []float32:
-		convF32(c.Threads(), &g, xv, f.Data().([]float32), out.Data().([]float32))
-	case []float64:
-		convIm2col(&g, xv, f.Data().([]float64), out.Data().([]float64), func(m, n, k int, a, b, o []float64) {
-			matmulT(false, false, m, n, k, a, b, o)
-		})
-	default:
-		return nil, c.Errorf("dtype %s is not supported", x.DType())
-	}
-	return []*tensor.Tensor{out}, nil
+	return g, nil
 }
 
 // convF32 picks the strided-GEMM path (no patch copy) when the filter has
 // one row and no width dilation, else im2col + Sgemm.
-func convF32(threads int, g *convGeom, x, f, out []float32) {
+// trusted says the filter is a model constant (ConstInputs).
+func convF32(threads int, g *convGeom, x, f, out []float32, trusted bool) {
 	if g.kh == 1 && g.ww.dil == 1 {
-		convRows(threads, g, x, f, out)
+		convRows(threads, g, x, f, out, nil, trusted)
 		return
 	}
 	convIm2col(g, x, f, out, func(m, n, k int, a, b, o []float32) {
-		sgemmWeights(false, false, m, n, k, 1, a, k, b, n, 1, o, n, threads) // o is zeroed; b is the filter
+		sgemmWeights(trusted, false, false, m, n, k, 1, a, k, b, n, 1, o, n, threads) // o is zeroed; b is the filter
 	})
 }
 
 // convRows handles kh == 1: each output row (n, oh) is one GEMM whose A is
 // the (width-padded) input row read with row stride stride_w·C, so the
 // overlapping patches are never copied. Rows are spread over goroutines.
-func convRows(threads int, g *convGeom, x, f, out []float32) {
+//
+// With parts, out is unused: each row's product goes to a per-goroutine
+// scratch row (cache-resident) and is scattered into the parts' outputs.
+func convRows(threads int, g *convGeom, x, f, out []float32, parts *splitParts, trusted bool) {
 	padL := g.ww.padBefore
 	padR := max(0, (g.ww.out-1)*g.ww.stride+g.kw-padL-g.w)
 	wp := g.w + padL + padR
 	k := g.kw * g.ci
 	rows := g.n * g.hw.out
 	outRow := g.ww.out * g.co
-	pb := weights.packed(false, k, g.co, f, g.co)
+	pb := weights.packed(false, k, g.co, f, g.co, trusted)
 	// Fewer rows than threads (a batch of one): the threads split each
 	// row's product instead.
 	inner := 1
@@ -90,14 +103,22 @@ func convRows(threads int, g *convGeom, x, f, out []float32) {
 		inner = threads
 	}
 	work := func(r0, r1 int) {
-		var buf []float32
+		var buf, scratch []float32
 		if padL+padR > 0 {
 			buf = make([]float32, wp*g.ci)
+		}
+		if parts != nil {
+			scratch = make([]float32, outRow)
 		}
 		for r := r0; r < r1; r++ {
 			n, oh := r/g.hw.out, r%g.hw.out
 			ih := oh*g.hw.stride - g.hw.padBefore
-			dst := out[r*outRow : (r+1)*outRow]
+			var dst []float32
+			if parts != nil {
+				dst = scratch
+			} else {
+				dst = out[r*outRow : (r+1)*outRow]
+			}
 			if ih < 0 || ih >= g.h {
 				continue // zero padding rows: dst stays zero
 			}
@@ -106,7 +127,16 @@ func convRows(threads int, g *convGeom, x, f, out []float32) {
 				copy(buf[padL*g.ci:], src)
 				src = buf
 			}
-			sgemmPacked(inner, false, g.ww.out, 1, src, g.ww.stride*g.ci, pb, dst, g.co) // dst is zeroed
+			if parts == nil {
+				sgemmPacked(inner, false, g.ww.out, 1, src, g.ww.stride*g.ci, pb, dst, g.co, true) // dst is zeroed
+				continue
+			}
+			overwrite := kernel.sim != nil && kernel.wide != nil // every tile is stored, not added
+			if !overwrite {
+				clear(dst)
+			}
+			sgemmPacked(inner, false, g.ww.out, 1, src, g.ww.stride*g.ci, pb, dst, g.co, overwrite)
+			parts.scatter(r, g.ww.out, g.co, dst)
 		}
 	}
 	t := max(1, min(threads, rows, rows*outRow*k/(1<<16)))

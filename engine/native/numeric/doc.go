@@ -25,14 +25,19 @@
 // AVX2+FMA one; build tag purego (or another architecture) selects the
 // portable Go kernel. The packed form of a weight (a Conv2D filter, a
 // MatMul's b) is cached across calls, keyed by its data pointer and
-// geometry and bounded in memory (packcache.go). Conv2D with a one-row
+// geometry, checked against a private copy of its contents unless the
+// executor vouches for it (the optional op.Context extension ConstInputs),
+// and bounded in memory (packcache.go). Conv2D with a one-row
 // filter (Keras Conv1D: ExpandDims+Conv2D+Squeeze) multiplies strided
 // views of the input by the packed filter, with no im2col copy; a batch
 // smaller than the thread count splits each product's columns instead.
-// Other convolutions use im2col. Elementwise ops are typed loops with no
-// per-element interface calls; the hot max loops (MaxPool without
-// padding, Max over an axis) and BiasReluF32, the fused BiasAdd+Relu pass
-// offered to executors, use AVX2 on amd64.
+// Other convolutions use im2col. Conv2DSplit serves executors that fuse
+// sibling convolutions: it computes the wide product once and writes each
+// part's output directly, never materializing the wide output.
+// Elementwise ops are typed loops with no per-element interface calls; the
+// hot max loops (MaxPool without padding, Max over an axis) and
+// BiasReluF32, the fused BiasAdd+Relu pass offered to executors, use AVX2
+// on amd64.
 //
 // Kernels may use up to c.Threads() goroutines and are safe to run
 // concurrently with each other.

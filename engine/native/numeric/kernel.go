@@ -10,7 +10,9 @@ type microKernel func(k int, a []float32, rs, ps int, b, c []float32, ldc int)
 // rows of a 2mr×nr (or mr×nr) tile of C: rows r < mr of A at a[r*rs+p*ps], rows r ≥ mr at a2[(r-mr)*rs+p*ps]
 // (so two packed panels, or 2·mr consecutive rows of a row-major matrix,
 // feed one call); b is a packed k×nr panel.
-type maskKernel func(k int, a, a2 []float32, rs, ps int, b, c []float32, ldc, nw, rows int)
+// With add == 0 the tile is overwritten with A·B instead (C need not be
+// initialized).
+type maskKernel func(k int, a, a2 []float32, rs, ps int, b, c []float32, ldc, nw, rows, add int)
 
 // kernelSet is the micro-kernels one product uses: six is the mr×nr
 // kernel every machine has; wide (2mr×nr) and six masked (mr×nr, column

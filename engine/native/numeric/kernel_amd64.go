@@ -13,10 +13,10 @@ func kernelAVX2asm(k int, a *float32, rs, ps int, b, c *float32, ldc int)
 // AVX-512F kernels in kernel_avx512_amd64.s (see maskKernel).
 //
 //go:noescape
-func kernelZ12asm(k int, a, a2 *float32, rs, ps int, b, c *float32, ldc, nw, rows int)
+func kernelZ12asm(k int, a, a2 *float32, rs, ps int, b, c *float32, ldc, nw, rows, add int)
 
 //go:noescape
-func kernelZ6asm(k int, a, a2 *float32, rs, ps int, b, c *float32, ldc, nw, rows int)
+func kernelZ6asm(k int, a, a2 *float32, rs, ps int, b, c *float32, ldc, nw, rows, add int)
 
 // kernelAVX2 checks the extents the assembly will touch, then runs it.
 func kernelAVX2(k int, a []float32, rs, ps int, b, c []float32, ldc int) {
@@ -30,7 +30,7 @@ func kernelAVX2(k int, a []float32, rs, ps int, b, c []float32, ldc int) {
 }
 
 // kernelZ12 checks the extents the assembly will touch, then runs it.
-func kernelZ12(k int, a, a2 []float32, rs, ps int, b, c []float32, ldc, nw, rows int) {
+func kernelZ12(k int, a, a2 []float32, rs, ps int, b, c []float32, ldc, nw, rows, add int) {
 	if k == 0 || nw <= 0 || rows <= 0 {
 		return
 	}
@@ -39,12 +39,12 @@ func kernelZ12(k int, a, a2 []float32, rs, ps int, b, c []float32, ldc, nw, rows
 	_ = b[k*nr-1]
 	rows = min(rows, 2*mr)
 	_ = c[(rows-1)*ldc+min(nw, nr)-1]
-	kernelZ12asm(k, &a[0], &a2[0], rs, ps, &b[0], &c[0], ldc, min(nw, nr), rows)
+	kernelZ12asm(k, &a[0], &a2[0], rs, ps, &b[0], &c[0], ldc, min(nw, nr), rows, add)
 }
 
 // kernelZ6 is the six-row masked kernel; a2 is unused. It computes all
 // six rows of A (a partial panel is zero-padded) and stores rows of them.
-func kernelZ6(k int, a, _ []float32, rs, ps int, b, c []float32, ldc, nw, rows int) {
+func kernelZ6(k int, a, _ []float32, rs, ps int, b, c []float32, ldc, nw, rows, add int) {
 	if k == 0 || nw <= 0 || rows <= 0 {
 		return
 	}
@@ -52,7 +52,7 @@ func kernelZ6(k int, a, _ []float32, rs, ps int, b, c []float32, ldc, nw, rows i
 	_ = b[k*nr-1]
 	rows = min(rows, mr)
 	_ = c[(rows-1)*ldc+min(nw, nr)-1]
-	kernelZ6asm(k, &a[0], &a[0], rs, ps, &b[0], &c[0], ldc, min(nw, nr), rows)
+	kernelZ6asm(k, &a[0], &a[0], rs, ps, &b[0], &c[0], ldc, min(nw, nr), rows, add)
 }
 
 var (

@@ -2,15 +2,16 @@
 
 #include "textflag.h"
 
-// AVX-512F micro-kernels (written out by a small generator: each row is
+// AVX-512F micro-kernels (fully unrolled over the rows: each row is
 // one FMA with an embedded broadcast of A[r,p], over one zmm of B; the
 // k loop is unrolled twice). Column tails use the mask K1 = (1<<nw)-1 on
 // the C loads and stores, so partial tiles need no scratch copy.
 
-// func kernelZ12asm(k int, a, a2 *float32, rs, ps int, b, c *float32, ldc, nw, rows int)
+// func kernelZ12asm(k int, a, a2 *float32, rs, ps int, b, c *float32, ldc, nw, rows, add int)
 // C[12x16] += A·B: row r<6 of A at a[r*rs+p*ps], row r>=6 at a2[(r-6)*rs+p*ps];
-// b is a packed k×16 panel; only the first nw columns and rows rows of C are touched.
-TEXT ·kernelZ12asm(SB), NOSPLIT, $0-80
+// b is a packed k×16 panel; only the first nw columns and rows rows of C are touched;
+// with add == 0 they are overwritten (C := A·B) instead of accumulated.
+TEXT ·kernelZ12asm(SB), NOSPLIT, $0-88
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ a2+16(FP), R12
@@ -25,6 +26,7 @@ TEXT ·kernelZ12asm(SB), NOSPLIT, $0-80
 	SHLXL AX, BX, BX
 	DECL BX
 	KMOVW BX, K1
+	MOVQ add+80(FP), BX
 	SHLQ $2, R8
 	SHLQ $2, R9
 	SHLQ $2, R11
@@ -106,6 +108,8 @@ tail:
 	ADDQ R11, R12
 	ADDQ R11, R13
 store:
+	TESTQ BX, BX
+	JEQ overwrite
 	VMOVUPS.Z (DX), K1, Z2
 	VADDPS Z2, Z4, Z4
 	VMOVUPS Z4, K1, (DX)
@@ -175,14 +179,62 @@ store:
 	VMOVUPS.Z (DX), K1, Z2
 	VADDPS Z2, Z15, Z15
 	VMOVUPS Z15, K1, (DX)
+	JMP done
+overwrite:
+	VMOVUPS Z4, K1, (DX)
+	DECQ R14
+	JEQ done
+	ADDQ R8, DX
+	VMOVUPS Z5, K1, (DX)
+	DECQ R14
+	JEQ done
+	ADDQ R8, DX
+	VMOVUPS Z6, K1, (DX)
+	DECQ R14
+	JEQ done
+	ADDQ R8, DX
+	VMOVUPS Z7, K1, (DX)
+	DECQ R14
+	JEQ done
+	ADDQ R8, DX
+	VMOVUPS Z8, K1, (DX)
+	DECQ R14
+	JEQ done
+	ADDQ R8, DX
+	VMOVUPS Z9, K1, (DX)
+	DECQ R14
+	JEQ done
+	ADDQ R8, DX
+	VMOVUPS Z10, K1, (DX)
+	DECQ R14
+	JEQ done
+	ADDQ R8, DX
+	VMOVUPS Z11, K1, (DX)
+	DECQ R14
+	JEQ done
+	ADDQ R8, DX
+	VMOVUPS Z12, K1, (DX)
+	DECQ R14
+	JEQ done
+	ADDQ R8, DX
+	VMOVUPS Z13, K1, (DX)
+	DECQ R14
+	JEQ done
+	ADDQ R8, DX
+	VMOVUPS Z14, K1, (DX)
+	DECQ R14
+	JEQ done
+	ADDQ R8, DX
+	VMOVUPS Z15, K1, (DX)
 done:
 	VZEROUPPER
 	RET
 
-// func kernelZ6asm(k int, a, a2 *float32, rs, ps int, b, c *float32, ldc, nw, rows int)
+// func kernelZ6asm(k int, a, a2 *float32, rs, ps int, b, c *float32, ldc, nw, rows, add int)
 // C[6x16] += A·B: row r<6 of A at a[r*rs+p*ps], row r>=6 at a2[(r-6)*rs+p*ps];
-// b is a packed k×16 panel; only the first nw columns and rows rows of C are touched.
-TEXT ·kernelZ6asm(SB), NOSPLIT, $0-80
+// b is a packed k×16 panel; only the first nw columns and rows rows of C are touched;
+// with add == 0 they are overwritten (C := A·B) instead of accumulated.
+TEXT ·kernelZ6asm(SB), NOSPLIT, $0-88
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ a2+16(FP), R12
@@ -197,17 +249,12 @@ TEXT ·kernelZ6asm(SB), NOSPLIT, $0-80
 	SHLXL AX, BX, BX
 	DECL BX
 	KMOVW BX, K1
+	MOVQ add+80(FP), BX
 	SHLQ $2, R8
 	SHLQ $2, R9
 	SHLQ $2, R11
 	LEAQ (SI)(R9*2), R10
 	ADDQ R9, R10
-	VPXORD Z16, Z16, Z16
-	VPXORD Z17, Z17, Z17
-	VPXORD Z18, Z18, Z18
-	VPXORD Z19, Z19, Z19
-	VPXORD Z20, Z20, Z20
-	VPXORD Z21, Z21, Z21
 	VPXORD Z4, Z4, Z4
 	VPXORD Z5, Z5, Z5
 	VPXORD Z6, Z6, Z6
@@ -227,12 +274,12 @@ loop2:
 	ADDQ R11, SI
 	ADDQ R11, R10
 	VMOVUPS 64(DI), Z1
-	VFMADD231PS.BCST (SI), Z1, Z16
-	VFMADD231PS.BCST (SI)(R9*1), Z1, Z17
-	VFMADD231PS.BCST (SI)(R9*2), Z1, Z18
-	VFMADD231PS.BCST (R10), Z1, Z19
-	VFMADD231PS.BCST (R10)(R9*1), Z1, Z20
-	VFMADD231PS.BCST (R10)(R9*2), Z1, Z21
+	VFMADD231PS.BCST (SI), Z1, Z4
+	VFMADD231PS.BCST (SI)(R9*1), Z1, Z5
+	VFMADD231PS.BCST (SI)(R9*2), Z1, Z6
+	VFMADD231PS.BCST (R10), Z1, Z7
+	VFMADD231PS.BCST (R10)(R9*1), Z1, Z8
+	VFMADD231PS.BCST (R10)(R9*2), Z1, Z9
 	ADDQ R11, SI
 	ADDQ R11, R10
 	ADDQ $128, DI
@@ -252,12 +299,8 @@ tail:
 	ADDQ R11, SI
 	ADDQ R11, R10
 store:
-	VADDPS Z16, Z4, Z4
-	VADDPS Z17, Z5, Z5
-	VADDPS Z18, Z6, Z6
-	VADDPS Z19, Z7, Z7
-	VADDPS Z20, Z8, Z8
-	VADDPS Z21, Z9, Z9
+	TESTQ BX, BX
+	JEQ overwrite
 	VMOVUPS.Z (DX), K1, Z2
 	VADDPS Z2, Z4, Z4
 	VMOVUPS Z4, K1, (DX)
@@ -290,6 +333,29 @@ store:
 	ADDQ R8, DX
 	VMOVUPS.Z (DX), K1, Z2
 	VADDPS Z2, Z9, Z9
+	VMOVUPS Z9, K1, (DX)
+	JMP done
+overwrite:
+	VMOVUPS Z4, K1, (DX)
+	DECQ R14
+	JEQ done
+	ADDQ R8, DX
+	VMOVUPS Z5, K1, (DX)
+	DECQ R14
+	JEQ done
+	ADDQ R8, DX
+	VMOVUPS Z6, K1, (DX)
+	DECQ R14
+	JEQ done
+	ADDQ R8, DX
+	VMOVUPS Z7, K1, (DX)
+	DECQ R14
+	JEQ done
+	ADDQ R8, DX
+	VMOVUPS Z8, K1, (DX)
+	DECQ R14
+	JEQ done
+	ADDQ R8, DX
 	VMOVUPS Z9, K1, (DX)
 done:
 	VZEROUPPER

@@ -35,9 +35,10 @@ func matmulT[T number](ta, tb bool, m, n, k int, a, b, c []T) {
 }
 
 // matmul2D multiplies one pair of matrices stored flat into c, which must
-// be zeroed. With constB, b is taken to be a weight whose packed form is
-// worth caching (MatMul's b; not BatchMatMul's slices).
-func matmul2D(threads int, ta, tb bool, m, n, k int, a, b, c any, constB bool) bool {
+// be zeroed. With cacheB, b is taken to be a weight whose packed form is
+// worth caching (MatMul's b; not BatchMatMul's slices); trustB says it is
+// a model constant (ConstInputs).
+func matmul2D(threads int, ta, tb bool, m, n, k int, a, b, c any, cacheB, trustB bool) bool {
 	switch av := a.(type) {
 	case []float32:
 		lda, ldb := k, n
@@ -48,8 +49,8 @@ func matmul2D(threads int, ta, tb bool, m, n, k int, a, b, c any, constB bool) b
 			ldb = k
 		}
 		// c is freshly zeroed: beta=1 accumulates into it without a clearing pass.
-		if constB {
-			sgemmWeights(ta, tb, m, n, k, 1, av, lda, b.([]float32), ldb, 1, c.([]float32), n, threads)
+		if cacheB {
+			sgemmWeights(trustB, ta, tb, m, n, k, 1, av, lda, b.([]float32), ldb, 1, c.([]float32), n, threads)
 		} else {
 			Sgemm(ta, tb, m, n, k, 1, av, lda, b.([]float32), ldb, 1, c.([]float32), n, threads)
 		}
@@ -96,7 +97,7 @@ func matMulK(c op.Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !matmul2D(c.Threads(), ta, tb, m, n, k, a.Data(), b.Data(), out.Data(), true) {
+	if !matmul2D(c.Threads(), ta, tb, m, n, k, a.Data(), b.Data(), out.Data(), true, constInput(c, 1)) {
 		return nil, c.Errorf("dtype %s is not supported", a.DType())
 	}
 	return []*tensor.Tensor{out}, nil
@@ -166,7 +167,7 @@ func batchMatMul(broadcast bool) op.Kernel {
 				oy += p * sy[d]
 			}
 			ok = ok && matmul2D(c.Threads(), adjX, adjY, m, n, k,
-				sub1(x.Data(), ox*xs, xs), sub1(y.Data(), oy*ys, ys), sub1(out.Data(), i*m*n, m*n), false)
+				sub1(x.Data(), ox*xs, xs), sub1(y.Data(), oy*ys, ys), sub1(out.Data(), i*m*n, m*n), false, false)
 		})
 		_ = nb
 		if !ok {

@@ -4,6 +4,7 @@ import (
 	"math/rand"
 	"sync"
 	"testing"
+	"unsafe"
 )
 
 // TestWeightsCacheProducts multiplies by the same weight many times (the
@@ -23,7 +24,7 @@ func TestWeightsCacheProducts(t *testing.T) {
 		want := make([]float32, m*n)
 		refGemm(false, transB, m, n, k, 1, a, k, b, ldb, 0, want, n)
 		got := make([]float32, m*n)
-		sgemmWeights(false, transB, m, n, k, 1, a, k, b, ldb, 0, got, n, 2)
+		sgemmWeights(false, false, transB, m, n, k, 1, a, k, b, ldb, 0, got, n, 2)
 		for i := range got {
 			if d := got[i] - want[i]; d > 1e-3 || d < -1e-3 {
 				t.Fatalf("c[%d]=%v want %v", i, got[i], want[i])
@@ -40,6 +41,13 @@ func TestWeightsCacheProducts(t *testing.T) {
 	}
 	for range 3 { // a new buffer each time: never served a stale packing
 		check(randSlice(r, k*n), false)
+	}
+	// The same buffer rewritten in place (a caller reusing its feed):
+	// the cached packing must not be served for the new contents.
+	for range 3 {
+		copy(w, randSlice(r, k*n))
+		check(w, false)
+		check(w, true)
 	}
 }
 
@@ -64,7 +72,7 @@ func TestWeightsCacheConcurrent(t *testing.T) {
 			for it := range 10 {
 				i := (g + it) % len(ws)
 				got := make([]float32, m*n)
-				sgemmWeights(false, false, m, n, k, 1, a, k, ws[i], n, 0, got, n, 1)
+				sgemmWeights(g%2 == 0, false, false, m, n, k, 1, a, k, ws[i], n, 0, got, n, 1)
 				for j := range got {
 					if d := got[j] - wants[i][j]; d > 1e-3 || d < -1e-3 {
 						errs <- "mismatch"
@@ -85,11 +93,11 @@ func TestWeightsCacheConcurrent(t *testing.T) {
 // packed data it holds stays within it.
 func TestWeightsCacheBounded(t *testing.T) {
 	pc := packCache{limit: 1 << 16}
-	k, n := 64, pc.limit/64/8 // each packing is an eighth of the budget
+	k, n := 64, pc.limit/64/16 // each entry (packing + weight) is about an eighth of the budget
 	for range 3 * 8 {
 		b := make([]float32, k*n)
 		for range 2 { // second sighting admits it
-			pc.packed(false, k, n, b, n)
+			pc.packed(false, k, n, b, n, false)
 		}
 	}
 	if pc.size > pc.limit {
@@ -97,5 +105,39 @@ func TestWeightsCacheBounded(t *testing.T) {
 	}
 	if pc.len() == 0 || pc.len() > 8 {
 		t.Fatalf("cache holds %d entries, want 1..8", pc.len())
+	}
+}
+
+// TestWeightsCacheTrusted checks the trusted mode: a constant's entry
+// keeps the weight itself (no copy) and serves it by address; an
+// untrusted entry is never served for changed contents, even to a call
+// that trusts its input.
+func TestWeightsCacheTrusted(t *testing.T) {
+	r := rand.New(rand.NewSource(23))
+	k, n := 30, 20
+	same := func(a, b *packedB) bool { return equalF32(a.data, b.data) }
+	var pc packCache
+	w := randSlice(r, k*n)
+	for range 3 {
+		if !same(pc.packed(false, k, n, w, n, true), newPackedB(false, k, n, w, n)) {
+			t.Fatal("trusted packing differs from a fresh one")
+		}
+	}
+	for _, e := range pc.m {
+		if !e.trusted || unsafe.SliceData(e.src) != unsafe.SliceData(w) {
+			t.Fatal("a trusted entry should keep the weight itself")
+		}
+	}
+	if got := pc.packed(false, k, n, w, n, false); !same(got, newPackedB(false, k, n, w, n)) {
+		t.Fatal("untrusted call on a trusted entry: wrong packing")
+	}
+
+	var pu packCache
+	v := randSlice(r, k*n)
+	pu.packed(false, k, n, v, n, false)
+	pu.packed(false, k, n, v, n, false) // admitted with a copy
+	copy(v, randSlice(r, k*n))
+	if !same(pu.packed(false, k, n, v, n, true), newPackedB(false, k, n, v, n)) {
+		t.Fatal("a changed weight was served the stale packing")
 	}
 }

@@ -4,14 +4,17 @@ import (
 	"sync"
 )
 
-// Blocking parameters of the packed GEMM: a micro-tile is mr×nr, A is packed
-// in kc×mc blocks, B in kc×nc blocks (sizes chosen to keep a packed A block
-// in L2 and a B micro-panel in L1).
+// Blocking parameters of the packed GEMM: a micro-tile is mr×nr (2mr×nr
+// with the wide kernel), A is packed in kc×mc blocks, B in kc×nc blocks
+// (sizes chosen to keep a packed A block in L2 and a B micro-panel in L1).
+// mc is a multiple of 2mr and covers a Conv1D row product (M = output
+// steps, ~100) in one block, so its row tail reuses each B panel while it
+// is in L1 instead of streaming all of B again.
 const (
 	mr = 6
 	nr = 16
 	kc = 256
-	mc = 96
+	mc = 144
 	nc = 2048
 )
 
@@ -96,6 +99,7 @@ type gemm struct {
 	a, b, c        []float32
 	lda, ldb, ldc  int
 	pre            *packedB // B packed once for many products, or nil
+	fresh          bool     // C is all zeros on entry: the first depth block may overwrite it
 }
 
 // packedB is a k×n right-hand matrix packed for the micro-kernel once, for
@@ -120,20 +124,21 @@ func newPackedB(transB bool, k, n int, b []float32, ldb int) *packedB {
 }
 
 // sgemmPacked computes C += alpha·op(A)·B (A m×k with row stride lda, or
-// k×m when transA) with B pre-packed, on up to threads goroutines.
-func sgemmPacked(threads int, transA bool, m int, alpha float32, a []float32, lda int, pb *packedB, c []float32, ldc int) {
+// k×m when transA) with B pre-packed, on up to threads goroutines. fresh
+// promises that C is all zeros, so it may be overwritten rather than read.
+func sgemmPacked(threads int, transA bool, m int, alpha float32, a []float32, lda int, pb *packedB, c []float32, ldc int, fresh bool) {
 	if m <= 0 || pb.n <= 0 || pb.k <= 0 || alpha == 0 {
 		return
 	}
-	g := gemm{ks: kernel, transA: transA, k: pb.k, alpha: alpha, a: a, lda: lda, c: c, ldc: ldc, pre: pb}
+	g := gemm{ks: kernel, transA: transA, k: pb.k, alpha: alpha, a: a, lda: lda, c: c, ldc: ldc, pre: pb, fresh: fresh}
 	g.parallel(m, pb.n, threads)
 }
 
-// sgemmWeights is Sgemm for a right-hand side B that stays the same data
-// across calls (model weights): its packed form is cached (see packCache)
-// instead of being rebuilt per call. B must never be modified after the
-// first call while any caller may still use it.
-func sgemmWeights(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int,
+// sgemmWeights is Sgemm for a right-hand side B that is likely the same
+// values across calls (model weights): its packed form is cached (see
+// packCache) instead of being rebuilt per call. trusted says B is a model
+// constant (ConstInputs).
+func sgemmWeights(trusted, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int,
 	beta float32, c []float32, ldc int, threads int) {
 	if m <= 0 || n <= 0 {
 		return
@@ -142,7 +147,7 @@ func sgemmWeights(transA, transB bool, m, n, k int, alpha float32, a []float32, 
 	if k <= 0 || alpha == 0 {
 		return
 	}
-	sgemmPacked(threads, transA, m, alpha, a, lda, weights.packed(transB, k, n, b, ldb), c, ldc)
+	sgemmPacked(threads, transA, m, alpha, a, lda, weights.packed(transB, k, n, b, ldb, trusted), c, ldc, beta == 0)
 }
 
 type packBufs struct{ a, b []float32 }
@@ -183,8 +188,12 @@ func (g *gemm) run(i0, i1, j0, j1 int) {
 				mb := min(mc, i1-ic)
 				direct := g.direct()
 				g.packA(bufs.a, ic, mb, pc, kb, direct)
+				add := 1
+				if g.fresh && pc == 0 {
+					add = 0
+				}
 				for jr := 0; jr < nb; jr += nr {
-					g.panel(bufs.a, bblk[jr*kb:(jr+nr)*kb], ic, mb, pc, kb, jc+jr, min(nr, nb-jr), direct, &tile)
+					g.panel(bufs.a, bblk[jr*kb:(jr+nr)*kb], ic, mb, pc, kb, jc+jr, min(nr, nb-jr), direct, add, &tile)
 				}
 			}
 		}
@@ -193,16 +202,18 @@ func (g *gemm) run(i0, i1, j0, j1 int) {
 
 // panel multiplies rows [ic,ic+mb) of A (depth [pc,pc+kb), packed in pa
 // unless direct) by one packed B panel bp into columns [j,j+nw) of C.
-func (g *gemm) panel(pa, bp []float32, ic, mb, pc, kb, j, nw int, direct bool, tile *[mr * nr]float32) {
+// With add == 0 the masked kernels overwrite C (the six kernel, which
+// always accumulates, is then adding to zeros).
+func (g *gemm) panel(pa, bp []float32, ic, mb, pc, kb, j, nw int, direct bool, add int, tile *[mr * nr]float32) {
 	ir := 0
 	if g.ks.wide != nil {
 		for ; mb-ir >= 2*mr; ir += 2 * mr {
 			ci := (ic+ir)*g.ldc + j
 			if direct {
 				o := (ic+ir)*g.lda + pc
-				g.ks.wide(kb, g.a[o:], g.a[o+mr*g.lda:], g.lda, 1, bp, g.c[ci:], g.ldc, nw, 2*mr)
+				g.ks.wide(kb, g.a[o:], g.a[o+mr*g.lda:], g.lda, 1, bp, g.c[ci:], g.ldc, nw, 2*mr, add)
 			} else {
-				g.ks.wide(kb, pa[ir*kb:(ir+mr)*kb], pa[(ir+mr)*kb:(ir+2*mr)*kb], 1, mr, bp, g.c[ci:], g.ldc, nw, 2*mr)
+				g.ks.wide(kb, pa[ir*kb:(ir+mr)*kb], pa[(ir+mr)*kb:(ir+2*mr)*kb], 1, mr, bp, g.c[ci:], g.ldc, nw, 2*mr, add)
 			}
 		}
 	}
@@ -214,7 +225,7 @@ func (g *gemm) panel(pa, bp []float32, ic, mb, pc, kb, j, nw int, direct bool, t
 		}
 		ci := (ic+ir)*g.ldc + j
 		if g.ks.sim != nil {
-			g.ks.sim(kb, ap, nil, rs, ps, bp, g.c[ci:], g.ldc, nw, mw)
+			g.ks.sim(kb, ap, nil, rs, ps, bp, g.c[ci:], g.ldc, nw, mw, add)
 			continue
 		}
 		if mw == mr && nw == nr {
@@ -252,8 +263,8 @@ func (g *gemm) packA(dst []float32, i0, mb, p0, kb int, skipFull bool) {
 		if skipFull && mw == mr {
 			continue
 		}
-		if !g.transA && mw == mr {
-			g.packA6(panel, i0+ir, p0, kb)
+		if !g.transA {
+			g.packA6(panel, i0+ir, mw, p0, kb)
 			continue
 		}
 		for r := 0; r < mr; r++ {
@@ -278,10 +289,20 @@ func (g *gemm) packA(dst []float32, i0, mb, p0, kb int, skipFull bool) {
 	}
 }
 
-// packA6 interleaves six full rows of a non-transposed A: sequential
-// writes, six sequential read streams.
-func (g *gemm) packA6(panel []float32, i, p0, kb int) {
-	row := func(r int) []float32 { o := (i+r)*g.lda + p0; return g.a[o : o+kb] }
+// zeroRow stands in for the missing rows of a partial panel (kb ≤ kc).
+var zeroRow [kc]float32
+
+// packA6 interleaves rows i..i+mw-1 (mw ≤ mr) of a non-transposed A into
+// a panel, zero rows after them: sequential writes, six sequential read
+// streams.
+func (g *gemm) packA6(panel []float32, i, mw, p0, kb int) {
+	row := func(r int) []float32 {
+		if r >= mw {
+			return zeroRow[:kb]
+		}
+		o := (i+r)*g.lda + p0
+		return g.a[o : o+kb]
+	}
 	r0, r1, r2, r3, r4, r5 := row(0), row(1), row(2), row(3), row(4), row(5)
 	panel = panel[:kb*mr]
 	for p := 0; p < kb; p++ {

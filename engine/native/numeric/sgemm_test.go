@@ -154,3 +154,32 @@ func BenchmarkSgemmShapes(b *testing.B) {
 		}
 	}
 }
+
+// TestSgemmFreshOverwrites checks the fresh mode of the masked kernels:
+// the first depth block overwrites C (garbage there must not survive) and
+// later blocks (k > kc) accumulate onto it.
+func TestSgemmFreshOverwrites(t *testing.T) {
+	r := rand.New(rand.NewSource(5))
+	for name, kern := range kernels() {
+		if kern.sim == nil {
+			continue // the other kernels always accumulate: fresh needs zeroed C
+		}
+		for _, sz := range [][3]int{{98, 50, 75}, {21, 100, 300}, {13, 7, 600}} {
+			m, n, k := sz[0], sz[1], sz[2]
+			a, b := randSlice(r, m*k), randSlice(r, k*n)
+			want := make([]float32, m*n)
+			refGemm(false, false, m, n, k, 1, a, k, b, n, 0, want, n)
+			got := make([]float32, m*n)
+			for i := range got {
+				got[i] = float32(math.NaN())
+			}
+			g := gemm{ks: kern, k: k, alpha: 1, a: a, lda: k, c: got, ldc: n, pre: newPackedB(false, k, n, b, n), fresh: true}
+			g.parallel(m, n, 2)
+			for i := range got {
+				if math.Abs(float64(got[i]-want[i])) > 1e-4*float64(k) || got[i] != got[i] {
+					t.Fatalf("%s %v: c[%d]=%v want %v", name, sz, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
