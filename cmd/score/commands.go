@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -161,7 +162,12 @@ func newValidateCmd(stdout io.Writer, getenv func(string) string) *cobra.Command
 			if err := checkJob(j); err != nil {
 				return usageError{fmt.Errorf("config %s: %w", args[0], err)}
 			}
-			if err := checkOutDir(j.Out); err != nil {
+			out := j.Out
+			if isDatasetOut(out) {
+				// A dataset directory may not exist yet: its parent must be writable.
+				out = strings.TrimRight(out, "/")
+			}
+			if err := checkOutDir(out); err != nil {
 				return usageError{fmt.Errorf("config %s: %w", args[0], err)}
 			}
 			plan, err := prepare(cmd.Context(), j, io.Discard)
