@@ -136,6 +136,7 @@ func TestMemoryChild(t *testing.T) {
 	for range times {
 		in = append(in, files...)
 	}
+	writer.UsePooledZstd() // as cmd/score does at start-up
 	m, err := native.New().Load(context.Background(), os.Getenv("SCORE_MEMORY_MODEL"), engine.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -144,7 +145,7 @@ func TestMemoryChild(t *testing.T) {
 	rep, err := pipeline.Run(context.Background(), m, pipeline.Options{
 		Inputs: in, Feed: pipeline.FeedOptions{Tokenize: tokenize.Options{Mode: tokenize.ModeWhitespace}},
 		OpenWriter: func(s writer.Schema) (writer.Writer, error) {
-			return writer.Create(os.Getenv("SCORE_MEMORY_OUT"), s, writer.Options{Compression: os.Getenv("SCORE_MEMORY_CODEC")})
+			return writer.Create(os.Getenv("SCORE_MEMORY_OUT"), s, writer.Options{})
 		},
 	})
 	if err != nil {

@@ -9,6 +9,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/scorekit/score/writer"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -19,6 +21,8 @@ var version = "dev"
 // partial output and exits 130. A dataset run first stops starting parts
 // and lets the current one finish within --grace-period (see shutdown).
 func run(args []string, stdout, stderr io.Writer) int {
+	// Before any Parquet file is touched: zstd with a bounded encoder pool.
+	writer.UsePooledZstd()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	sd := newShutdown(cancel)
