@@ -30,7 +30,24 @@ func (e *Encoder) EncodeStrings(text string, row []string) (n int) {
 	sc := e.get()
 	defer e.put(sc)
 	e.tokenize(text, sc)
-	for _, s := range sc.toks {
+	toks := sc.toks
+	if e.vocab == nil || !e.hasOOV {
+		// Every token keeps its place, so only the ones the row keeps
+		// need a string: with truncation, build just those.
+		if L := len(row); len(toks) > L {
+			if e.truncPost {
+				toks = toks[:L]
+			} else {
+				toks = toks[len(toks)-L:]
+			}
+		}
+		for _, s := range toks {
+			sc.strs = append(sc.strs, sc.str(text, s))
+		}
+		place(row, sc.strs, e.pad, e.padPost, e.truncPost)
+		return len(sc.toks)
+	}
+	for _, s := range toks {
 		if e.vocab != nil && e.hasOOV {
 			en, ok := sc.entry(e.vocab, text, s)
 			if !ok || (e.numWords > 0 && en.id >= e.numWords) {
