@@ -141,6 +141,21 @@ func TestSchedTuner(t *testing.T) {
 			}
 		}
 	}
+	// Within the noise margin (sequential 5% faster) the tuner keeps the
+	// parallel scheduler.
+	var tu schedTuner
+	tu.record(false, time.Hour)
+	for range 2 * tunerTrials {
+		par := tu.pick()
+		d := 100 * time.Millisecond
+		if !par {
+			d = 95 * time.Millisecond
+		}
+		tu.record(par, d)
+	}
+	if !tu.pick() {
+		t.Error("sequential 5% faster: tuner should stay parallel")
+	}
 	if c := batchClass([]*tensor.Tensor{tensor.Must(tensor.String, []int{256, 100}, make([]string, 25600))}); c != 9 {
 		t.Errorf("batch 256 in class %d, want 9", c)
 	}
