@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/scorekit/score/tensor"
@@ -161,3 +162,16 @@ func (e *UnsupportedOpsError) Error() string {
 
 // Unwrap makes errors.Is(err, ErrUnsupported) hold.
 func (e *UnsupportedOpsError) Unwrap() error { return ErrUnsupported }
+
+// UnknownInputs returns, sorted, the keys of inputs that are not in known:
+// engines name them in the error when Run gets a feed the signature lacks.
+func UnknownInputs(known []string, inputs map[string]*tensor.Tensor) []string {
+	var bad []string
+	for k := range inputs {
+		if !slices.Contains(known, k) {
+			bad = append(bad, k)
+		}
+	}
+	slices.Sort(bad)
+	return bad
+}

@@ -205,7 +205,7 @@ func (m *Model) run(ctx context.Context, inputs map[string]*tensor.Tensor, tr *t
 		used++
 	}
 	if used != len(inputs) {
-		return nil, fmt.Errorf("run %s: unknown input(s) %v (signature inputs: %v)", m.sig.Key, m.unknownInputs(inputs), m.inputKeys())
+		return nil, fmt.Errorf("run %s: unknown input(s) %v (signature inputs: %v)", m.sig.Key, engine.UnknownInputs(m.inputKeys(), inputs), m.inputKeys())
 	}
 	outs, err := m.sess.runTrace(ctx, feeds, m.fetchNames, nil, tr)
 	if err != nil {
@@ -230,21 +230,6 @@ func (m *Model) inputKeys() []string {
 		}
 	}
 	return ks
-}
-
-func (m *Model) unknownInputs(inputs map[string]*tensor.Tensor) []string {
-	known := map[string]bool{}
-	for _, k := range m.inputKeys() {
-		known[k] = true
-	}
-	var bad []string
-	for k := range inputs {
-		if !known[k] {
-			bad = append(bad, k)
-		}
-	}
-	sort.Strings(bad)
-	return bad
 }
 
 // Info describes the engine and model.

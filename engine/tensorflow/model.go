@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -210,7 +209,7 @@ func (m *Model) Run(ctx context.Context, inputs map[string]*tensor.Tensor) (map[
 		}
 	}
 	if len(feedVals) != len(inputs) {
-		return nil, fmt.Errorf("run %s: unknown input(s) %v (signature inputs: %v)", m.sig.Key, m.unknownInputs(inputs), m.inputKeys())
+		return nil, fmt.Errorf("run %s: unknown input(s) %v (signature inputs: %v)", m.sig.Key, engine.UnknownInputs(m.inputKeys(), inputs), m.inputKeys())
 	}
 	var pin runtime.Pinner
 	defer pin.Unpin()
@@ -278,21 +277,6 @@ func (m *Model) inputKeys() []string {
 		}
 	}
 	return ks
-}
-
-func (m *Model) unknownInputs(inputs map[string]*tensor.Tensor) []string {
-	known := map[string]bool{}
-	for _, k := range m.inputKeys() {
-		known[k] = true
-	}
-	var bad []string
-	for k := range inputs {
-		if !known[k] {
-			bad = append(bad, k)
-		}
-	}
-	sort.Strings(bad)
-	return bad
 }
 
 // Info reports engine=tensorflow, tf_version, library, device, devices,
