@@ -9,7 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"syscall"
+
+	"github.com/scorekit/score/internal/atomicfile"
 )
 
 // bufSize is the write buffer in front of the temporary file.
@@ -64,7 +65,7 @@ func (t *tempFile) commit() error {
 		t.remove()
 		return fmt.Errorf("rename %s to %s: %w", t.name, t.final, err)
 	}
-	if err := syncDir(filepath.Dir(t.final)); err != nil {
+	if err := atomicfile.SyncDir(filepath.Dir(t.final)); err != nil {
 		return fmt.Errorf("%s renamed into place, but: %w", t.final, err)
 	}
 	return nil
@@ -82,20 +83,6 @@ func (t *tempFile) remove() error {
 	}
 	if err != nil {
 		return fmt.Errorf("remove %s: %w", t.name, err)
-	}
-	return nil
-}
-
-// syncDir makes a rename in dir durable. File systems that cannot fsync a
-// directory (EINVAL) are accepted as they are.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("fsync directory %s: %w", dir, err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, syscall.EINVAL) {
-		return fmt.Errorf("fsync directory %s: %w", dir, err)
 	}
 	return nil
 }

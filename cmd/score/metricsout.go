@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/scorekit/score/internal/atomicfile"
 	"github.com/scorekit/score/metrics"
 	"github.com/scorekit/score/pipeline"
 	"github.com/scorekit/score/shard"
@@ -62,7 +63,7 @@ func emitMetrics(j *job, r *shardReport, s shard.Spec, stderr io.Writer) error {
 		if err := m.WriteText(&b); err != nil {
 			return err
 		}
-		if err := writeFileAtomic(j.MetricsFile, b.Bytes()); err != nil {
+		if err := atomicfile.WriteFile(j.MetricsFile, b.Bytes()); err != nil {
 			return fmt.Errorf("write metrics %s: %w", j.MetricsFile, err)
 		}
 	}

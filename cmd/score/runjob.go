@@ -1,20 +1,20 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/scorekit/score/engine"
 	"github.com/scorekit/score/engine/tensorflow"
+	"github.com/scorekit/score/internal/atomicfile"
 	"github.com/scorekit/score/pipeline"
 	"github.com/scorekit/score/reader"
 	"github.com/scorekit/score/savedmodel"
@@ -255,21 +255,9 @@ func totalRows(inputs []reader.Input) int64 {
 
 // writeReport writes the JSON report atomically.
 func writeReport(path string, rep *pipeline.Report) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write report: %w", err)
-	}
-	if err := rep.WriteJSON(tmp); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
+	var b bytes.Buffer
+	if err := rep.WriteJSON(&b); err != nil {
 		return fmt.Errorf("write report %s: %w", path, err)
 	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write report %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write report %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.WriteFile(path, b.Bytes())
 }

@@ -4,11 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/scorekit/score/dataset"
+	"github.com/scorekit/score/internal/atomicfile"
 	"github.com/scorekit/score/pipeline"
 	"github.com/scorekit/score/shard"
 )
@@ -99,31 +98,9 @@ func (r *shardReport) save(dir string, s shard.Spec, extra string) error {
 		paths = append(paths, extra)
 	}
 	for _, p := range paths {
-		if err := writeFileAtomic(p, data); err != nil {
+		if err := atomicfile.WriteFile(p, data); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
