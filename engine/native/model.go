@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/scorekit/score/engine"
+	"github.com/scorekit/score/engine/native/numeric"
 	"github.com/scorekit/score/savedmodel"
 	"github.com/scorekit/score/savedmodel/tfpb"
 	"github.com/scorekit/score/tensor"
@@ -253,6 +254,8 @@ func (m *Model) Close() error {
 	if m.closed.Swap(true) {
 		return nil
 	}
+	// Packed weights cached by address must not outlive mapped memory.
+	numeric.ForgetTrustedWeights()
 	return m.sess.files.close()
 }
 

@@ -60,6 +60,8 @@ type step struct {
 	fused *fusedGroup
 	// chain replaces a Relu by BiasAdd+Relu in one pass (biasrelu.go).
 	chain *biasRelu
+	// constIn: bit i set when data input i is a model constant (constin.go).
+	constIn uint64
 }
 
 // compileRequest says what a plan must compute.
@@ -226,6 +228,7 @@ func (s *session) compile(b *body, req compileRequest) (*plan, error) {
 		p.steps = fuseBiasRelu(p.steps, p.fetch, p.nfeeds, p.nslots)
 	}
 	p.finish()
+	p.markConstInputs()
 	return p, nil
 }
 

@@ -151,3 +151,30 @@ func (pc *packCache) len() int {
 	defer pc.mu.Unlock()
 	return len(pc.m)
 }
+
+// ForgetTrustedWeights drops every cached packing of a weight that was
+// vouched for as a model constant (ConstInputs). Those entries refer to the
+// caller's memory instead of a private copy, so an executor calls this
+// before it releases such memory other than through the garbage collector
+// (unmapping a checkpoint file): no entry may outlive the memory it
+// identifies, or new data mapped at the same address would hit it.
+func ForgetTrustedWeights() { weights.forgetTrusted() }
+
+func (pc *packCache) forgetTrusted() {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	kept := pc.order[:0]
+	for _, k := range pc.order {
+		e, ok := pc.m[k]
+		if !ok {
+			continue
+		}
+		if e.trusted {
+			pc.size -= len(e.pb.data) + len(e.src)
+			delete(pc.m, k)
+			continue
+		}
+		kept = append(kept, k)
+	}
+	pc.order = kept
+}

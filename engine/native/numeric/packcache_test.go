@@ -141,3 +141,51 @@ func TestWeightsCacheTrusted(t *testing.T) {
 		t.Fatal("a changed weight was served the stale packing")
 	}
 }
+
+// TestForgetTrustedWeights caches a weight vouched for as constant (its
+// entry keeps no copy), forgets the trusted entries, and checks that the
+// weight's memory rewritten afterwards is packed afresh.
+func TestForgetTrustedWeights(t *testing.T) {
+	r := rand.New(rand.NewSource(23))
+	m, n, k := 9, 21, 13
+	a := randSlice(r, m*k)
+	w := randSlice(r, k*n)
+	product := func() []float32 {
+		c := make([]float32, m*n)
+		sgemmWeights(true, false, false, m, n, k, 1, a, k, w, n, 0, c, n, 1)
+		return c
+	}
+	for range 3 { // admitted on the second sight
+		product()
+	}
+	if !weights.hasTrusted(w) {
+		t.Fatal("no trusted entry for a weight seen three times")
+	}
+	ForgetTrustedWeights()
+	if weights.hasTrusted(w) {
+		t.Fatal("trusted entry survived ForgetTrustedWeights")
+	}
+	// New contents at the same address (as after a checkpoint is unmapped
+	// and another is mapped there): the product must use them.
+	copy(w, randSlice(r, k*n))
+	got := product()
+	want := make([]float32, m*n)
+	refGemm(false, false, m, n, k, 1, a, k, w, n, 0, want, n)
+	for i := range got {
+		if d := got[i] - want[i]; d > 1e-3 || d < -1e-3 {
+			t.Fatalf("c[%d]=%v want %v", i, got[i], want[i])
+		}
+	}
+}
+
+// hasTrusted reports whether a trusted entry refers to b's memory (tests).
+func (pc *packCache) hasTrusted(b []float32) bool {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	for k, e := range pc.m {
+		if e.trusted && k.addr == uintptr(unsafe.Pointer(unsafe.SliceData(b))) {
+			return true
+		}
+	}
+	return false
+}
