@@ -54,7 +54,7 @@ func TestConstInputs(t *testing.T) {
 				}
 			}
 		}
-		want := map[string]uint64{"mc": 1 << 1, "r": 1 << 0 /* w; shape too */ | 1<<1}
+		want := map[string]uint64{"mc": 1 << 1, "r": 1<<0 /* w; shape too */ | 1<<1}
 		if fuse {
 			want["ma (fused)"] = 0 // z is a member weight: the concatenation is not constant
 			want["member ma"], want["member mb"] = 1<<1, 0
