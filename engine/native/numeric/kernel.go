@@ -20,6 +20,11 @@ type maskKernel func(k int, a, a2 []float32, rs, ps int, b, c []float32, ldc, nw
 type kernelSet struct {
 	six       microKernel
 	wide, sim maskKernel
+	// wide2, where not nil, computes 2mr rows × two adjacent B panels
+	// (2nr columns) at once: rows of A as for wide, b and b2 the panels
+	// (b2 follows b in the packed block), all of b's columns and the
+	// first nw2 of b2's.
+	wide2 func(k int, a, a2 []float32, rs, ps int, b, b2, c []float32, ldc, nw2, add int)
 }
 
 // kernel is the micro-kernel set in use: AVX-512 or AVX2+FMA where the CPU

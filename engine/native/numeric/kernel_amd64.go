@@ -2,7 +2,11 @@
 
 package numeric
 
-import "golang.org/x/sys/cpu"
+import (
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+)
 
 // kernelAVX2asm is the 6×16 micro-kernel in kernel_amd64.s (AVX2 + FMA).
 //
@@ -14,6 +18,9 @@ func kernelAVX2asm(k int, a *float32, rs, ps int, b, c *float32, ldc int)
 //
 //go:noescape
 func kernelZ12asm(k int, a, a2 *float32, rs, ps int, b, c *float32, ldc, nw, rows, add int)
+
+//go:noescape
+func kernelZ12x32asm(k int, a, a2 *float32, rs, ps int, b *float32, boff int, c *float32, ldc, nw2, add int)
 
 //go:noescape
 func kernelZ6asm(k int, a, a2 *float32, rs, ps int, b, c *float32, ldc, nw, rows, add int)
@@ -40,6 +47,23 @@ func kernelZ12(k int, a, a2 []float32, rs, ps int, b, c []float32, ldc, nw, rows
 	rows = min(rows, 2*mr)
 	_ = c[(rows-1)*ldc+min(nw, nr)-1]
 	kernelZ12asm(k, &a[0], &a2[0], rs, ps, &b[0], &c[0], ldc, min(nw, nr), rows, add)
+}
+
+// kernelZ12x32 checks the extents the assembly will touch, then runs it:
+// twelve full rows, the 16 columns of panel b and the first nw2 (1..16)
+// of panel b2, which must follow b in the same slice (b2 = b[k*nr:]).
+func kernelZ12x32(k int, a, a2 []float32, rs, ps int, b, b2, c []float32, ldc, nw2, add int) {
+	if k == 0 || nw2 <= 0 {
+		return
+	}
+	_ = a[(mr-1)*rs+(k-1)*ps]
+	_ = a2[(mr-1)*rs+(k-1)*ps]
+	_ = b[k*nr-1]
+	_ = b2[k*nr-1]
+	nw2 = min(nw2, nr)
+	_ = c[(2*mr-1)*ldc+nr+nw2-1]
+	boff := int(uintptr(unsafe.Pointer(&b2[0])) - uintptr(unsafe.Pointer(&b[0])))
+	kernelZ12x32asm(k, &a[0], &a2[0], rs, ps, &b[0], boff, &c[0], ldc, nw2, add)
 }
 
 // kernelZ6 is the six-row masked kernel; a2 is unused. It computes all
@@ -72,6 +96,7 @@ func kernels() map[string]kernelSet {
 	}
 	if hasAVX512 {
 		m["avx512"] = kernelSet{six: kernelAVX2, wide: kernelZ12, sim: kernelZ6}
+		m["avx512x32"] = kernelSet{six: kernelAVX2, wide: kernelZ12, sim: kernelZ6, wide2: kernelZ12x32}
 	}
 	return m
 }
@@ -79,7 +104,7 @@ func kernels() map[string]kernelSet {
 func bestKernel() kernelSet {
 	switch {
 	case hasAVX512:
-		return kernelSet{six: kernelAVX2, wide: kernelZ12, sim: kernelZ6}
+		return kernelSet{six: kernelAVX2, wide: kernelZ12, sim: kernelZ6, wide2: kernelZ12x32}
 	case hasAVX2:
 		return kernelSet{six: kernelAVX2}
 	}

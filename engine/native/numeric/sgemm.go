@@ -192,8 +192,14 @@ func (g *gemm) run(i0, i1, j0, j1 int) {
 				if g.fresh && pc == 0 {
 					add = 0
 				}
-				for jr := 0; jr < nb; jr += nr {
+				for jr := 0; jr < nb; {
+					if g.ks.wide2 != nil && nb-jr > nr {
+						g.panelPair(bufs.a, bblk[jr*kb:(jr+2*nr)*kb], ic, mb, pc, kb, jc+jr, nb-jr-nr, direct, add, &tile)
+						jr += 2 * nr
+						continue
+					}
 					g.panel(bufs.a, bblk[jr*kb:(jr+nr)*kb], ic, mb, pc, kb, jc+jr, min(nr, nb-jr), direct, add, &tile)
+					jr += nr
 				}
 			}
 		}
@@ -240,6 +246,28 @@ func (g *gemm) panel(pa, bp []float32, ic, mb, pc, kb, j, nw int, direct bool, a
 				row[j] += tile[r*nr+j]
 			}
 		}
+	}
+}
+
+// panelPair is panel for two adjacent B panels (bp holds both, 2nr
+// columns, the second with nw2 used columns) with the 2mr×2nr kernel; the
+// rows after the last full 2mr block go through panel, one B panel at a
+// time.
+func (g *gemm) panelPair(pa, bp []float32, ic, mb, pc, kb, j, nw2 int, direct bool, add int, tile *[mr * nr]float32) {
+	b1, b2 := bp[:nr*kb], bp[nr*kb:2*nr*kb]
+	ir := 0
+	for ; mb-ir >= 2*mr; ir += 2 * mr {
+		ci := (ic+ir)*g.ldc + j
+		if direct {
+			o := (ic+ir)*g.lda + pc
+			g.ks.wide2(kb, g.a[o:], g.a[o+mr*g.lda:], g.lda, 1, b1, b2, g.c[ci:], g.ldc, nw2, add)
+		} else {
+			g.ks.wide2(kb, pa[ir*kb:(ir+mr)*kb], pa[(ir+mr)*kb:(ir+2*mr)*kb], 1, mr, b1, b2, g.c[ci:], g.ldc, nw2, add)
+		}
+	}
+	if ir < mb {
+		g.panel(pa[ir*kb:], b1, ic+ir, mb-ir, pc, kb, j, nr, direct, add, tile)
+		g.panel(pa[ir*kb:], b2, ic+ir, mb-ir, pc, kb, j+nr, min(nr, nw2), direct, add, tile)
 	}
 }
 
