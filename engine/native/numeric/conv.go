@@ -89,6 +89,14 @@ func convF32(threads int, g *convGeom, x, f, out []float32, trusted bool) {
 // With parts, out is unused: each row's product goes to a per-goroutine
 // scratch row (cache-resident) and is scattered into the parts' outputs.
 func convRows(threads int, g *convGeom, x, f, out []float32, parts *splitParts, trusted bool) {
+	convRowsEpi(threads, g, x, f, out, parts, nil, trusted)
+}
+
+// convRowsEpi is convRows with an epilogue applied to each output row in
+// scratch before it is stored (out, or the parts, then hold the pooled
+// width). Callers check the epilogue's conditions (Conv2DEpilogue): with
+// epi, no output row is a padding row.
+func convRowsEpi(threads int, g *convGeom, x, f, out []float32, parts *splitParts, epi *Epilogue, trusted bool) {
 	padL := g.ww.padBefore
 	padR := max(0, (g.ww.out-1)*g.ww.stride+g.kw-padL-g.w)
 	wp := g.w + padL + padR
@@ -96,25 +104,68 @@ func convRows(threads int, g *convGeom, x, f, out []float32, parts *splitParts, 
 	rows := g.n * g.hw.out
 	outRow := g.ww.out * g.co
 	pb := weights.packed(false, k, g.co, f, g.co, trusted)
+	overwrite := kernel.sim != nil && kernel.wide != nil // every tile is stored, not added
+	// emit stores output row r from buf (g.ww.out pixels × co, scratch the
+	// caller owns), applying the epilogue first.
+	emit := func(r int, buf []float32) {
+		px := g.ww.out
+		if epi != nil {
+			px = epi.row(buf, px, g.co)
+		}
+		if parts != nil {
+			parts.scatter(r, px, g.co, buf[:px*g.co])
+			return
+		}
+		copy(out[r*px*g.co:(r+1)*px*g.co], buf[:px*g.co])
+	}
+	// Rows that follow each other in x (kh = 1, no height stride or
+	// padding, stride-1 unpadded windows: Conv1D VALID) go through one
+	// product per chunk of rows: window i of the chunk starts at i·C, so
+	// the windows straddling two rows are computed too and dropped. One
+	// tall product runs the wide micro-kernels on whole tiles where a row
+	// at a time (~20-100 windows) would leave ragged tiles.
+	chained := padL+padR == 0 && g.ww.stride == 1 && g.hw.stride == 1 && g.hw.padBefore == 0 && g.hw.out == g.h
+	chunk := 1
+	if chained {
+		chunk = max(1, min(rows, (1<<16)/max(1, g.w*g.co)))
+	}
+	if chunk > 1 && rows >= threads {
+		parallelRows(rows, outRow*k/4, threads, func(r0, r1 int) {
+			scratch := make([]float32, min(chunk, r1-r0)*g.w*g.co)
+			for c0 := r0; c0 < r1; c0 += chunk {
+				c1 := min(r1, c0+chunk)
+				m := (c1-c0)*g.w - g.kw + 1
+				if !overwrite {
+					clear(scratch)
+				}
+				sgemmPacked(1, false, m, 1, x[c0*g.w*g.ci:], g.ci, pb, scratch, g.co, overwrite)
+				for r := c0; r < c1; r++ {
+					emit(r, scratch[(r-c0)*g.w*g.co:((r-c0)*g.w+g.ww.out)*g.co])
+				}
+			}
+		})
+		return
+	}
 	// Fewer rows than threads (a batch of one): the threads split each
 	// row's product instead.
 	inner := 1
 	if rows < threads {
 		inner = threads
 	}
+	staged := parts != nil || epi != nil
 	work := func(r0, r1 int) {
 		var buf, scratch []float32
 		if padL+padR > 0 {
 			buf = make([]float32, wp*g.ci)
 		}
-		if parts != nil {
+		if staged {
 			scratch = make([]float32, outRow)
 		}
 		for r := r0; r < r1; r++ {
 			n, oh := r/g.hw.out, r%g.hw.out
 			ih := oh*g.hw.stride - g.hw.padBefore
 			var dst []float32
-			if parts != nil {
+			if staged {
 				dst = scratch
 			} else {
 				dst = out[r*outRow : (r+1)*outRow]
@@ -127,16 +178,15 @@ func convRows(threads int, g *convGeom, x, f, out []float32, parts *splitParts, 
 				copy(buf[padL*g.ci:], src)
 				src = buf
 			}
-			if parts == nil {
+			if !staged {
 				sgemmPacked(inner, false, g.ww.out, 1, src, g.ww.stride*g.ci, pb, dst, g.co, true) // dst is zeroed
 				continue
 			}
-			overwrite := kernel.sim != nil && kernel.wide != nil // every tile is stored, not added
 			if !overwrite {
 				clear(dst)
 			}
 			sgemmPacked(inner, false, g.ww.out, 1, src, g.ww.stride*g.ci, pb, dst, g.co, overwrite)
-			parts.scatter(r, g.ww.out, g.co, dst)
+			emit(r, dst)
 		}
 	}
 	t := max(1, min(threads, rows, rows*outRow*k/(1<<16)))

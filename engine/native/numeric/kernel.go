@@ -14,17 +14,20 @@ type microKernel func(k int, a []float32, rs, ps int, b, c []float32, ldc int)
 // initialized).
 type maskKernel func(k int, a, a2 []float32, rs, ps int, b, c []float32, ldc, nw, rows, add int)
 
+// pairKernel is a maskKernel over two adjacent B panels (see kernelSet).
+type pairKernel func(k int, a, a2 []float32, rs, ps int, b, b2, c []float32, ldc, nw2, rows, add int)
+
 // kernelSet is the micro-kernels one product uses: six is the mr×nr
 // kernel every machine has; wide (2mr×nr) and six masked (mr×nr, column
 // tails without a scratch tile) are nil where the CPU lacks them.
 type kernelSet struct {
 	six       microKernel
 	wide, sim maskKernel
-	// wide2, where not nil, computes 2mr rows × two adjacent B panels
-	// (2nr columns) at once: rows of A as for wide, b and b2 the panels
-	// (b2 follows b in the packed block), all of b's columns and the
-	// first nw2 of b2's.
-	wide2 func(k int, a, a2 []float32, rs, ps int, b, b2, c []float32, ldc, nw2, add int)
+	// wide2 and sim2, where not nil, compute 2mr (sim2: mr) rows × two
+	// adjacent B panels (2nr columns) at once: rows of A as for wide, b
+	// and b2 the panels (b2 follows b in the packed block), all of b's
+	// columns and the first nw2 of b2's, the first rows rows of C.
+	wide2, sim2 pairKernel
 }
 
 // kernel is the micro-kernel set in use: AVX-512 or AVX2+FMA where the CPU

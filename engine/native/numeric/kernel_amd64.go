@@ -20,7 +20,10 @@ func kernelAVX2asm(k int, a *float32, rs, ps int, b, c *float32, ldc int)
 func kernelZ12asm(k int, a, a2 *float32, rs, ps int, b, c *float32, ldc, nw, rows, add int)
 
 //go:noescape
-func kernelZ12x32asm(k int, a, a2 *float32, rs, ps int, b *float32, boff int, c *float32, ldc, nw2, add int)
+func kernelZ12x32asm(k int, a, a2 *float32, rs, ps int, b *float32, boff int, c *float32, ldc, nw2, rows, add int)
+
+//go:noescape
+func kernelZ6x32asm(k int, a, a2 *float32, rs, ps int, b *float32, boff int, c *float32, ldc, nw2, rows, add int)
 
 //go:noescape
 func kernelZ6asm(k int, a, a2 *float32, rs, ps int, b, c *float32, ldc, nw, rows, add int)
@@ -50,20 +53,38 @@ func kernelZ12(k int, a, a2 []float32, rs, ps int, b, c []float32, ldc, nw, rows
 }
 
 // kernelZ12x32 checks the extents the assembly will touch, then runs it:
-// twelve full rows, the 16 columns of panel b and the first nw2 (1..16)
-// of panel b2, which must follow b in the same slice (b2 = b[k*nr:]).
-func kernelZ12x32(k int, a, a2 []float32, rs, ps int, b, b2, c []float32, ldc, nw2, add int) {
-	if k == 0 || nw2 <= 0 {
+// twelve rows of A (all read; the first rows of C stored), the 16 columns
+// of panel b and the first nw2 (1..16) of panel b2, which must follow b in
+// the same slice.
+func kernelZ12x32(k int, a, a2 []float32, rs, ps int, b, b2, c []float32, ldc, nw2, rows, add int) {
+	if k == 0 || nw2 <= 0 || rows <= 0 {
 		return
 	}
 	_ = a[(mr-1)*rs+(k-1)*ps]
 	_ = a2[(mr-1)*rs+(k-1)*ps]
 	_ = b[k*nr-1]
 	_ = b2[k*nr-1]
-	nw2 = min(nw2, nr)
-	_ = c[(2*mr-1)*ldc+nr+nw2-1]
-	boff := int(uintptr(unsafe.Pointer(&b2[0])) - uintptr(unsafe.Pointer(&b[0])))
-	kernelZ12x32asm(k, &a[0], &a2[0], rs, ps, &b[0], boff, &c[0], ldc, nw2, add)
+	nw2, rows = min(nw2, nr), min(rows, 2*mr)
+	_ = c[(rows-1)*ldc+nr+nw2-1]
+	kernelZ12x32asm(k, &a[0], &a2[0], rs, ps, &b[0], panelGap(b, b2), &c[0], ldc, nw2, rows, add)
+}
+
+// kernelZ6x32 is kernelZ12x32 for six rows of A (a2 is unused).
+func kernelZ6x32(k int, a, _ []float32, rs, ps int, b, b2, c []float32, ldc, nw2, rows, add int) {
+	if k == 0 || nw2 <= 0 || rows <= 0 {
+		return
+	}
+	_ = a[(mr-1)*rs+(k-1)*ps]
+	_ = b[k*nr-1]
+	_ = b2[k*nr-1]
+	nw2, rows = min(nw2, nr), min(rows, mr)
+	_ = c[(rows-1)*ldc+nr+nw2-1]
+	kernelZ6x32asm(k, &a[0], &a[0], rs, ps, &b[0], panelGap(b, b2), &c[0], ldc, nw2, rows, add)
+}
+
+// panelGap is the distance in bytes from b's first element to b2's.
+func panelGap(b, b2 []float32) int {
+	return int(uintptr(unsafe.Pointer(&b2[0])) - uintptr(unsafe.Pointer(&b[0])))
 }
 
 // kernelZ6 is the six-row masked kernel; a2 is unused. It computes all
@@ -96,7 +117,7 @@ func kernels() map[string]kernelSet {
 	}
 	if hasAVX512 {
 		m["avx512"] = kernelSet{six: kernelAVX2, wide: kernelZ12, sim: kernelZ6}
-		m["avx512x32"] = kernelSet{six: kernelAVX2, wide: kernelZ12, sim: kernelZ6, wide2: kernelZ12x32}
+		m["avx512x32"] = kernelSet{six: kernelAVX2, wide: kernelZ12, sim: kernelZ6, wide2: kernelZ12x32, sim2: kernelZ6x32}
 	}
 	return m
 }
@@ -104,7 +125,7 @@ func kernels() map[string]kernelSet {
 func bestKernel() kernelSet {
 	switch {
 	case hasAVX512:
-		return kernelSet{six: kernelAVX2, wide: kernelZ12, sim: kernelZ6, wide2: kernelZ12x32}
+		return kernelSet{six: kernelAVX2, wide: kernelZ12, sim: kernelZ6, wide2: kernelZ12x32, sim2: kernelZ6x32}
 	case hasAVX2:
 		return kernelSet{six: kernelAVX2}
 	}

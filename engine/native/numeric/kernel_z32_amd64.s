@@ -2,18 +2,21 @@
 
 #include "textflag.h"
 
-// The 12×32 AVX-512F micro-kernel: per step of k, two loads of B, twelve
-// broadcasts of A and 24 FMAs into 24 accumulators, so FMA throughput, not
-// loads, bounds it (the 12×16 kernel issues 13 loads per 12 FMAs).
+// The 2mr×32 AVX-512F micro-kernels (12 and 6 rows of A, two adjacent
+// packed k×16 panels of B): per step of k, two loads of B, one broadcast
+// per row of A and two FMAs per row, so FMA throughput rather than loads
+// bounds them (the 12×16 kernel issues 13 loads per 12 FMAs). Every
+// accumulator sums its products in k order in one chain, as the 16-wide
+// kernels do, so a row's results do not depend on which kernel computed it.
+// Written out by a generator: one block per row.
 
-// func kernelZ12x32asm(k int, a, a2 *float32, rs, ps int, b *float32, boff int, c *float32, ldc, nw2, add int)
-// C[12x32] += A·B over two adjacent packed k×16 panels of B: the first at b,
-// the second boff bytes after it. Row r<6 of A is at a[r*rs+p*ps], row r>=6
-// at a2[(r-6)*rs+p*ps]. All 16 columns of the first panel are stored, the
-// first nw2 (1..16) of the second; with add == 0 C is overwritten (C := A·B).
-// Each of the 24 accumulators (Z8..Z31) sums its products in k order in one
-// chain, as the 16-wide kernels do, so the results are bit-identical.
-TEXT ·kernelZ12x32asm(SB), NOSPLIT, $0-88
+
+// func kernelZ12x32asm(k int, a, a2 *float32, rs, ps int, b *float32, boff int, c *float32, ldc, nw2, rows, add int)
+// C[12x32] += A·B: row r<6 of A at a[r*rs+p*ps], row r>=6 at a2[(r-6)*rs+p*ps];
+// B's first panel at b, its second boff bytes after it. The first rows rows
+// (1..12) of C are stored: all 16 columns of the first panel, the first nw2
+// (1..16) of the second. With add == 0 C is overwritten (C := A·B).
+TEXT ·kernelZ12x32asm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ a2+16(FP), R12
@@ -28,6 +31,7 @@ TEXT ·kernelZ12x32asm(SB), NOSPLIT, $0-88
 	SHLXL AX, R14, R14
 	DECL R14
 	KMOVW R14, K1
+	MOVQ rows+80(FP), R14
 	SHLQ $2, R8
 	SHLQ $2, R9
 	SHLQ $2, R11
@@ -60,8 +64,8 @@ TEXT ·kernelZ12x32asm(SB), NOSPLIT, $0-88
 	VPXORD Z30, Z30, Z30
 	VPXORD Z31, Z31, Z31
 	TESTQ CX, CX
-	JEQ store
-loop:
+	JEQ store12
+loop12:
 	VMOVUPS (DI), Z0
 	VMOVUPS (DI)(BX*1), Z1
 	VBROADCASTSS (SI), Z2
@@ -106,119 +110,311 @@ loop:
 	ADDQ R11, R13
 	ADDQ $64, DI
 	DECQ CX
-	JNE loop
-store:
-	MOVQ add+80(FP), AX
+	JNE loop12
+store12:
+	MOVQ add+88(FP), AX
 	TESTQ AX, AX
-	JEQ overwrite
+	JEQ overwrite12
 	VADDPS (DX), Z8, Z8
 	VMOVUPS Z8, (DX)
 	VMOVUPS.Z 64(DX), K1, Z2
 	VADDPS Z2, Z9, Z9
 	VMOVUPS Z9, K1, 64(DX)
+	DECQ R14
+	JEQ done12
 	ADDQ R8, DX
 	VADDPS (DX), Z10, Z10
 	VMOVUPS Z10, (DX)
 	VMOVUPS.Z 64(DX), K1, Z2
 	VADDPS Z2, Z11, Z11
 	VMOVUPS Z11, K1, 64(DX)
+	DECQ R14
+	JEQ done12
 	ADDQ R8, DX
 	VADDPS (DX), Z12, Z12
 	VMOVUPS Z12, (DX)
 	VMOVUPS.Z 64(DX), K1, Z2
 	VADDPS Z2, Z13, Z13
 	VMOVUPS Z13, K1, 64(DX)
+	DECQ R14
+	JEQ done12
 	ADDQ R8, DX
 	VADDPS (DX), Z14, Z14
 	VMOVUPS Z14, (DX)
 	VMOVUPS.Z 64(DX), K1, Z2
 	VADDPS Z2, Z15, Z15
 	VMOVUPS Z15, K1, 64(DX)
+	DECQ R14
+	JEQ done12
 	ADDQ R8, DX
 	VADDPS (DX), Z16, Z16
 	VMOVUPS Z16, (DX)
 	VMOVUPS.Z 64(DX), K1, Z2
 	VADDPS Z2, Z17, Z17
 	VMOVUPS Z17, K1, 64(DX)
+	DECQ R14
+	JEQ done12
 	ADDQ R8, DX
 	VADDPS (DX), Z18, Z18
 	VMOVUPS Z18, (DX)
 	VMOVUPS.Z 64(DX), K1, Z2
 	VADDPS Z2, Z19, Z19
 	VMOVUPS Z19, K1, 64(DX)
+	DECQ R14
+	JEQ done12
 	ADDQ R8, DX
 	VADDPS (DX), Z20, Z20
 	VMOVUPS Z20, (DX)
 	VMOVUPS.Z 64(DX), K1, Z2
 	VADDPS Z2, Z21, Z21
 	VMOVUPS Z21, K1, 64(DX)
+	DECQ R14
+	JEQ done12
 	ADDQ R8, DX
 	VADDPS (DX), Z22, Z22
 	VMOVUPS Z22, (DX)
 	VMOVUPS.Z 64(DX), K1, Z2
 	VADDPS Z2, Z23, Z23
 	VMOVUPS Z23, K1, 64(DX)
+	DECQ R14
+	JEQ done12
 	ADDQ R8, DX
 	VADDPS (DX), Z24, Z24
 	VMOVUPS Z24, (DX)
 	VMOVUPS.Z 64(DX), K1, Z2
 	VADDPS Z2, Z25, Z25
 	VMOVUPS Z25, K1, 64(DX)
+	DECQ R14
+	JEQ done12
 	ADDQ R8, DX
 	VADDPS (DX), Z26, Z26
 	VMOVUPS Z26, (DX)
 	VMOVUPS.Z 64(DX), K1, Z2
 	VADDPS Z2, Z27, Z27
 	VMOVUPS Z27, K1, 64(DX)
+	DECQ R14
+	JEQ done12
 	ADDQ R8, DX
 	VADDPS (DX), Z28, Z28
 	VMOVUPS Z28, (DX)
 	VMOVUPS.Z 64(DX), K1, Z2
 	VADDPS Z2, Z29, Z29
 	VMOVUPS Z29, K1, 64(DX)
+	DECQ R14
+	JEQ done12
 	ADDQ R8, DX
 	VADDPS (DX), Z30, Z30
 	VMOVUPS Z30, (DX)
 	VMOVUPS.Z 64(DX), K1, Z2
 	VADDPS Z2, Z31, Z31
 	VMOVUPS Z31, K1, 64(DX)
-	VZEROUPPER
-	RET
-overwrite:
+	JMP done12
+overwrite12:
 	VMOVUPS Z8, (DX)
 	VMOVUPS Z9, K1, 64(DX)
+	DECQ R14
+	JEQ done12
 	ADDQ R8, DX
 	VMOVUPS Z10, (DX)
 	VMOVUPS Z11, K1, 64(DX)
+	DECQ R14
+	JEQ done12
 	ADDQ R8, DX
 	VMOVUPS Z12, (DX)
 	VMOVUPS Z13, K1, 64(DX)
+	DECQ R14
+	JEQ done12
 	ADDQ R8, DX
 	VMOVUPS Z14, (DX)
 	VMOVUPS Z15, K1, 64(DX)
+	DECQ R14
+	JEQ done12
 	ADDQ R8, DX
 	VMOVUPS Z16, (DX)
 	VMOVUPS Z17, K1, 64(DX)
+	DECQ R14
+	JEQ done12
 	ADDQ R8, DX
 	VMOVUPS Z18, (DX)
 	VMOVUPS Z19, K1, 64(DX)
+	DECQ R14
+	JEQ done12
 	ADDQ R8, DX
 	VMOVUPS Z20, (DX)
 	VMOVUPS Z21, K1, 64(DX)
+	DECQ R14
+	JEQ done12
 	ADDQ R8, DX
 	VMOVUPS Z22, (DX)
 	VMOVUPS Z23, K1, 64(DX)
+	DECQ R14
+	JEQ done12
 	ADDQ R8, DX
 	VMOVUPS Z24, (DX)
 	VMOVUPS Z25, K1, 64(DX)
+	DECQ R14
+	JEQ done12
 	ADDQ R8, DX
 	VMOVUPS Z26, (DX)
 	VMOVUPS Z27, K1, 64(DX)
+	DECQ R14
+	JEQ done12
 	ADDQ R8, DX
 	VMOVUPS Z28, (DX)
 	VMOVUPS Z29, K1, 64(DX)
+	DECQ R14
+	JEQ done12
 	ADDQ R8, DX
 	VMOVUPS Z30, (DX)
 	VMOVUPS Z31, K1, 64(DX)
+done12:
+	VZEROUPPER
+	RET
+
+// func kernelZ6x32asm(k int, a, a2 *float32, rs, ps int, b *float32, boff int, c *float32, ldc, nw2, rows, add int)
+// C[6x32] += A·B: row r<6 of A at a[r*rs+p*ps] (a2 unused);
+// B's first panel at b, its second boff bytes after it. The first rows rows
+// (1..6) of C are stored: all 16 columns of the first panel, the first nw2
+// (1..16) of the second. With add == 0 C is overwritten (C := A·B).
+TEXT ·kernelZ6x32asm(SB), NOSPLIT, $0-96
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ a2+16(FP), R12
+	MOVQ rs+24(FP), R9
+	MOVQ ps+32(FP), R11
+	MOVQ b+40(FP), DI
+	MOVQ boff+48(FP), BX
+	MOVQ c+56(FP), DX
+	MOVQ ldc+64(FP), R8
+	MOVQ nw2+72(FP), AX
+	MOVL $1, R14
+	SHLXL AX, R14, R14
+	DECL R14
+	KMOVW R14, K1
+	MOVQ rows+80(FP), R14
+	SHLQ $2, R8
+	SHLQ $2, R9
+	SHLQ $2, R11
+	LEAQ (SI)(R9*2), R10
+	ADDQ R9, R10
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+	TESTQ CX, CX
+	JEQ store6
+loop6:
+	VMOVUPS (DI), Z0
+	VMOVUPS (DI)(BX*1), Z1
+	VBROADCASTSS (SI), Z2
+	VFMADD231PS Z2, Z0, Z8
+	VFMADD231PS Z2, Z1, Z9
+	VBROADCASTSS (SI)(R9*1), Z3
+	VFMADD231PS Z3, Z0, Z10
+	VFMADD231PS Z3, Z1, Z11
+	VBROADCASTSS (SI)(R9*2), Z4
+	VFMADD231PS Z4, Z0, Z12
+	VFMADD231PS Z4, Z1, Z13
+	VBROADCASTSS (R10), Z5
+	VFMADD231PS Z5, Z0, Z14
+	VFMADD231PS Z5, Z1, Z15
+	VBROADCASTSS (R10)(R9*1), Z6
+	VFMADD231PS Z6, Z0, Z16
+	VFMADD231PS Z6, Z1, Z17
+	VBROADCASTSS (R10)(R9*2), Z7
+	VFMADD231PS Z7, Z0, Z18
+	VFMADD231PS Z7, Z1, Z19
+	ADDQ R11, SI
+	ADDQ R11, R10
+	ADDQ $64, DI
+	DECQ CX
+	JNE loop6
+store6:
+	MOVQ add+88(FP), AX
+	TESTQ AX, AX
+	JEQ overwrite6
+	VADDPS (DX), Z8, Z8
+	VMOVUPS Z8, (DX)
+	VMOVUPS.Z 64(DX), K1, Z2
+	VADDPS Z2, Z9, Z9
+	VMOVUPS Z9, K1, 64(DX)
+	DECQ R14
+	JEQ done6
+	ADDQ R8, DX
+	VADDPS (DX), Z10, Z10
+	VMOVUPS Z10, (DX)
+	VMOVUPS.Z 64(DX), K1, Z2
+	VADDPS Z2, Z11, Z11
+	VMOVUPS Z11, K1, 64(DX)
+	DECQ R14
+	JEQ done6
+	ADDQ R8, DX
+	VADDPS (DX), Z12, Z12
+	VMOVUPS Z12, (DX)
+	VMOVUPS.Z 64(DX), K1, Z2
+	VADDPS Z2, Z13, Z13
+	VMOVUPS Z13, K1, 64(DX)
+	DECQ R14
+	JEQ done6
+	ADDQ R8, DX
+	VADDPS (DX), Z14, Z14
+	VMOVUPS Z14, (DX)
+	VMOVUPS.Z 64(DX), K1, Z2
+	VADDPS Z2, Z15, Z15
+	VMOVUPS Z15, K1, 64(DX)
+	DECQ R14
+	JEQ done6
+	ADDQ R8, DX
+	VADDPS (DX), Z16, Z16
+	VMOVUPS Z16, (DX)
+	VMOVUPS.Z 64(DX), K1, Z2
+	VADDPS Z2, Z17, Z17
+	VMOVUPS Z17, K1, 64(DX)
+	DECQ R14
+	JEQ done6
+	ADDQ R8, DX
+	VADDPS (DX), Z18, Z18
+	VMOVUPS Z18, (DX)
+	VMOVUPS.Z 64(DX), K1, Z2
+	VADDPS Z2, Z19, Z19
+	VMOVUPS Z19, K1, 64(DX)
+	JMP done6
+overwrite6:
+	VMOVUPS Z8, (DX)
+	VMOVUPS Z9, K1, 64(DX)
+	DECQ R14
+	JEQ done6
+	ADDQ R8, DX
+	VMOVUPS Z10, (DX)
+	VMOVUPS Z11, K1, 64(DX)
+	DECQ R14
+	JEQ done6
+	ADDQ R8, DX
+	VMOVUPS Z12, (DX)
+	VMOVUPS Z13, K1, 64(DX)
+	DECQ R14
+	JEQ done6
+	ADDQ R8, DX
+	VMOVUPS Z14, (DX)
+	VMOVUPS Z15, K1, 64(DX)
+	DECQ R14
+	JEQ done6
+	ADDQ R8, DX
+	VMOVUPS Z16, (DX)
+	VMOVUPS Z17, K1, 64(DX)
+	DECQ R14
+	JEQ done6
+	ADDQ R8, DX
+	VMOVUPS Z18, (DX)
+	VMOVUPS Z19, K1, 64(DX)
+done6:
 	VZEROUPPER
 	RET

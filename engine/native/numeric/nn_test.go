@@ -60,6 +60,9 @@ func TestConv2DAgainstDirect(t *testing.T) {
 	cases := []tc{
 		{2, 1, 100, 50, 1, 3, 25, 1, 1, 1, 1, "VALID", [4]int{}},  // Conv1D
 		{1, 1, 100, 50, 1, 3, 900, 1, 1, 1, 1, "VALID", [4]int{}}, // batch 1, wide: threads split the columns
+		{40, 1, 23, 50, 1, 3, 100, 1, 1, 1, 1, "VALID", [4]int{}}, // rows chained into tall products, two chunks
+		{9, 1, 7, 3, 1, 3, 5, 1, 1, 1, 1, "VALID", [4]int{}},      // many short rows in one product
+		{3, 4, 11, 6, 1, 4, 33, 1, 1, 1, 1, "VALID", [4]int{}},    // 2-D input, one-row filter: rows of every image chained
 		{2, 1, 17, 5, 1, 3, 7, 1, 1, 1, 1, "SAME", [4]int{}},
 		{2, 1, 17, 5, 1, 4, 7, 1, 2, 1, 1, "SAME", [4]int{}},
 		{1, 1, 20, 3, 1, 3, 4, 1, 3, 1, 1, "VALID", [4]int{}},

@@ -194,7 +194,7 @@ func (g *gemm) run(i0, i1, j0, j1 int) {
 				}
 				for jr := 0; jr < nb; {
 					if g.ks.wide2 != nil && nb-jr > nr {
-						g.panelPair(bufs.a, bblk[jr*kb:(jr+2*nr)*kb], ic, mb, pc, kb, jc+jr, nb-jr-nr, direct, add, &tile)
+						g.panelPair(bufs.a, bblk[jr*kb:(jr+2*nr)*kb], ic, mb, pc, kb, jc+jr, nb-jr-nr, direct, add)
 						jr += 2 * nr
 						continue
 					}
@@ -250,25 +250,39 @@ func (g *gemm) panel(pa, bp []float32, ic, mb, pc, kb, j, nw int, direct bool, a
 }
 
 // panelPair is panel for two adjacent B panels (bp holds both, 2nr
-// columns, the second with nw2 used columns) with the 2mr×2nr kernel; the
-// rows after the last full 2mr block go through panel, one B panel at a
-// time.
-func (g *gemm) panelPair(pa, bp []float32, ic, mb, pc, kb, j, nw2 int, direct bool, add int, tile *[mr * nr]float32) {
+// columns, the second with nw2 used columns) with the 2mr×2nr kernel, and
+// the mr×2nr one for a last block of at most mr rows. Rows past the end of
+// a block's A are read from the zero-padded packed panels, never stored.
+func (g *gemm) panelPair(pa, bp []float32, ic, mb, pc, kb, j, nw2 int, direct bool, add int) {
 	b1, b2 := bp[:nr*kb], bp[nr*kb:2*nr*kb]
 	ir := 0
 	for ; mb-ir >= 2*mr; ir += 2 * mr {
 		ci := (ic+ir)*g.ldc + j
 		if direct {
 			o := (ic+ir)*g.lda + pc
-			g.ks.wide2(kb, g.a[o:], g.a[o+mr*g.lda:], g.lda, 1, b1, b2, g.c[ci:], g.ldc, nw2, add)
+			g.ks.wide2(kb, g.a[o:], g.a[o+mr*g.lda:], g.lda, 1, b1, b2, g.c[ci:], g.ldc, nw2, 2*mr, add)
 		} else {
-			g.ks.wide2(kb, pa[ir*kb:(ir+mr)*kb], pa[(ir+mr)*kb:(ir+2*mr)*kb], 1, mr, b1, b2, g.c[ci:], g.ldc, nw2, add)
+			g.ks.wide2(kb, pa[ir*kb:(ir+mr)*kb], pa[(ir+mr)*kb:(ir+2*mr)*kb], 1, mr, b1, b2, g.c[ci:], g.ldc, nw2, 2*mr, add)
 		}
 	}
-	if ir < mb {
-		g.panel(pa[ir*kb:], b1, ic+ir, mb-ir, pc, kb, j, nr, direct, add, tile)
-		g.panel(pa[ir*kb:], b2, ic+ir, mb-ir, pc, kb, j+nr, min(nr, nw2), direct, add, tile)
+	rem := mb - ir
+	if rem == 0 {
+		return
 	}
+	ci := (ic+ir)*g.ldc + j
+	if rem > mr {
+		if direct { // packA left this full panel in place; the kernel needs both packed
+			g.packA6(pa[ir*kb:(ir+mr)*kb], ic+ir, mr, pc, kb)
+		}
+		g.ks.wide2(kb, pa[ir*kb:(ir+mr)*kb], pa[(ir+mr)*kb:(ir+2*mr)*kb], 1, mr, b1, b2, g.c[ci:], g.ldc, nw2, rem, add)
+		return
+	}
+	if direct && rem == mr {
+		o := (ic+ir)*g.lda + pc
+		g.ks.sim2(kb, g.a[o:], nil, g.lda, 1, b1, b2, g.c[ci:], g.ldc, nw2, rem, add)
+		return
+	}
+	g.ks.sim2(kb, pa[ir*kb:(ir+mr)*kb], nil, 1, mr, b1, b2, g.c[ci:], g.ldc, nw2, rem, add)
 }
 
 // direct reports whether the kernels read A in place (full panels are not

@@ -1,0 +1,133 @@
+package numeric
+
+import (
+	"errors"
+
+	"github.com/scorekit/score/engine/native/op"
+	"github.com/scorekit/score/tensor"
+)
+
+// Epilogue is work an executor folds into a one-row-filter Conv2D (a
+// Conv1D): the ops that follow the convolution in a Keras block, applied
+// to each output row while it is still in cache instead of in passes over
+// the whole output. In order: Bias added along the output channels (nil:
+// none), Relu (as the Relu op: any result with the sign bit set becomes
+// +0), then a VALID max pooling along the output width with window
+// PoolK and stride PoolS (PoolK 0: none). The arithmetic is the one of the
+// separate BiasAdd, Relu and MaxPool kernels, in the same order, so the
+// results are bit-identical to running them.
+type Epilogue struct {
+	Bias         []float32
+	Relu         bool
+	PoolK, PoolS int
+}
+
+// ErrNoEpilogue is returned by Conv2DEpilogue when the convolution is not
+// one it can fold an epilogue into (not float32, a filter of more than one
+// row, dilated width, padded or strided windows, a pooling window wider
+// than the output): the caller runs the separate kernels instead.
+var ErrNoEpilogue = errors.New("convolution does not take an epilogue")
+
+// pooledWidth is the number of pooling windows over w pixels, or -1 when
+// there is none (the window is wider than the row).
+func (e *Epilogue) pooledWidth(w int) int {
+	if e == nil || e.PoolK == 0 {
+		return w
+	}
+	if e.PoolS <= 0 || e.PoolK > w {
+		return -1
+	}
+	return (w-e.PoolK)/e.PoolS + 1
+}
+
+// row applies e in place to one output row of w pixels × co channels and
+// returns the number of pixels it now holds (pooled to the row's start).
+func (e *Epilogue) row(buf []float32, w, co int) int {
+	buf = buf[:w*co]
+	switch {
+	case e.Bias != nil && e.Relu:
+		for p := 0; p < w; p++ {
+			biasReluRow(buf[p*co:(p+1)*co], buf[p*co:(p+1)*co], e.Bias)
+		}
+	case e.Bias != nil:
+		biasAddT(buf, buf, e.Bias, 1, co)
+	case e.Relu:
+		reluF32(buf, buf)
+	}
+	if e.PoolK == 0 {
+		return w
+	}
+	wp := e.pooledWidth(w)
+	for q := 0; q < wp; q++ {
+		p0 := q * e.PoolS
+		dst := buf[q*co : (q+1)*co] // at or before every pixel still to be read
+		if e.PoolK >= 2 {
+			maxPair(dst, buf[p0*co:(p0+1)*co], buf[(p0+1)*co:(p0+2)*co])
+		} else {
+			copy(dst, buf[p0*co:(p0+1)*co])
+		}
+		for p := p0 + 2; p < p0+e.PoolK; p++ {
+			maxPair(dst, dst, buf[p*co:(p+1)*co])
+		}
+	}
+	return wp
+}
+
+// Conv2DEpilogue is Conv2D (input in[0], filter in[1], attrs from c)
+// followed by epi, for a filter of one row over stride-1 VALID windows
+// (Keras Conv1D): the output [n, oh, ow', co] has the pooled width ow'.
+// With widths (as Conv2DSplit) it returns one output per part of the
+// filter's output channels, each with its slice of epi's bias; without,
+// one output. It returns ErrNoEpilogue (and nothing else is done) for
+// convolutions it does not cover; Conv2D's own errors otherwise.
+func Conv2DEpilogue(c op.Context, in []*tensor.Tensor, widths []int, epi Epilogue) ([]*tensor.Tensor, error) {
+	if len(in) != 2 {
+		return nil, c.Errorf("expected 2 inputs, got %d", len(in))
+	}
+	x, f := in[0], in[1]
+	xv, ok1 := x.Data().([]float32)
+	fv, ok2 := f.Data().([]float32)
+	if !ok1 || !ok2 {
+		return nil, ErrNoEpilogue
+	}
+	g, err := convSetup(c, x, f)
+	if err != nil {
+		return nil, err
+	}
+	if g.kh != 1 || g.ww.dil != 1 || g.ww.stride != 1 || g.ww.padBefore != 0 || g.ww.out != g.w-g.kw+1 ||
+		g.hw.stride != 1 || g.hw.padBefore != 0 || g.hw.out != g.h ||
+		(epi.Bias != nil && len(epi.Bias) != g.co) {
+		return nil, ErrNoEpilogue
+	}
+	wp := epi.pooledWidth(g.ww.out)
+	if wp <= 0 {
+		return nil, ErrNoEpilogue
+	}
+	if widths == nil {
+		widths = []int{g.co}
+	}
+	sp := &splitParts{widths: widths, offs: make([]int, len(widths)), data: make([][]float32, len(widths))}
+	total := 0
+	for i, w := range widths {
+		if w < 0 {
+			return nil, c.Errorf("split widths %v: negative width", widths)
+		}
+		sp.offs[i] = total
+		total += w
+	}
+	if total != g.co {
+		return nil, c.Errorf("split widths add up to %d, the filter has %d output channels", total, g.co)
+	}
+	outs := make([]*tensor.Tensor, len(widths))
+	for i, w := range widths {
+		t, err := alloc(c, tensor.Float, []int{g.n, g.hw.out, wp, w})
+		if err != nil {
+			return nil, err
+		}
+		outs[i], sp.data[i] = t, t.Data().([]float32)
+	}
+	if g.n*g.hw.out*wp > 0 {
+		convRowsEpi(c.Threads(), g, xv, fv, nil, sp, &epi, constInput(c, 1))
+	}
+	return outs, nil
+}
