@@ -34,7 +34,7 @@ func (p *plan) markConstInputs() {
 		st.constIn = mask(st.in)
 		if g := st.fused; g != nil {
 			all := len(st.in) > 1
-			for _, sl := range st.in[1:] {
+			for _, sl := range st.in[1 : 1+len(g.members)] {
 				all = all && con[sl]
 			}
 			st.constIn = 0

@@ -271,6 +271,8 @@ func (s *session) runStep(kc *kernelContext, p *plan, i int, vals, buf []*tensor
 		out, err = s.runFused(kc, st, in)
 	case st.chain != nil:
 		out, err = s.runBiasRelu(kc, st, in)
+	case st.epi != nil:
+		out, err = s.runConvChain(kc, st, in)
 	case st.fn != "":
 		out, err = s.call(kc.ctx, st.fn, in, kc.depth+1, kc.trace)
 	default:
@@ -291,7 +293,7 @@ func (s *session) runStep(kc *kernelContext, p *plan, i int, vals, buf []*tensor
 		}
 		vals[slots[j]] = t
 	}
-	if kc.trace != nil && st.chain == nil { // runBiasRelu reports its nodes
+	if kc.trace != nil && st.chain == nil && st.epi == nil && (st.fused == nil || st.fused.chains == nil) { // those report their nodes
 		if st.fused != nil {
 			for j, m := range st.fused.members {
 				kc.trace.report(m.name, m.node.Op, []*tensor.Tensor{in[0], in[1+j]}, out[j:j+1])

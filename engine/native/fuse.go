@@ -31,6 +31,9 @@ type fusedGroup struct {
 	// or 0 with transpose_b).
 	axis  int
 	cache atomic.Pointer[fusedWeights]
+	// chains, when not nil, holds each member's folded chain (or nil); the
+	// step's inputs are x, the member weights, then the chains' inputs.
+	chains []*convChain
 }
 
 // fusedWeights is a concatenation of member weights, valid while every
@@ -271,7 +274,10 @@ func (h *prioHeap) Pop() any {
 // unfused.
 func (s *session) runFused(kc *kernelContext, st *step, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	g := st.fused
-	x, ws := in[0], in[1:]
+	x, ws := in[0], in[1:1+len(g.members)]
+	if g.chains != nil {
+		return s.runFusedChains(kc, st, x, g.weights(ws), in)
+	}
 	if fw := g.weights(ws); fw != nil {
 		kc.st = st
 		if st.def.Name == "Conv2D" {

@@ -65,18 +65,29 @@ func TestMetaModelExecPolicies(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			fusedMembers, chains := 0, 0
+			fusedMembers, chains, folded := 0, 0, 0
 			for _, st := range p.steps {
 				if st.fused != nil {
 					fusedMembers += len(st.fused.members)
+					for _, ch := range st.fused.chains {
+						if ch != nil {
+							folded++
+						}
+					}
+				}
+				if st.epi != nil {
+					folded++
 				}
 				if st.chain != nil && st.chain.inplace {
 					chains++
 				}
 			}
-			// Every conv and the hidden dense layer end in BiasAdd+Relu
-			// on a private buffer.
-			if want := (len(cfg.Filters) + 1) * cfg.Heads; opt.fuse && chains != want {
+			// Every conv folds its BiasAdd, Relu (and pooling); the hidden
+			// dense layer ends in BiasAdd+Relu on a private buffer.
+			if want := len(cfg.Filters) * cfg.Heads; opt.fuse && folded != want {
+				t.Errorf("%d convs with folded chains, want %d", folded, want)
+			}
+			if want := cfg.Heads; opt.fuse && chains != want {
 				t.Errorf("%d in-place BiasAdd+Relu steps, want %d", chains, want)
 			}
 			// The first conv of every head reads the shared embedding.
@@ -106,9 +117,14 @@ func TestMetaModelExecPolicies(t *testing.T) {
 			}
 			// Traced runs take the unfused path of BiasAdd+Relu; plain
 			// runs take the one-pass path: they must agree exactly.
+			before := nm.sess.epilogues.Load()
 			fast, err := nm.Run(context.Background(), map[string]*tensor.Tensor{metamodel.InputKey: tok})
 			if err != nil {
 				t.Fatal(err)
+			}
+			// One pass per conv layer: the fused first layer once, the others per head.
+			if want := int64(1 + (len(cfg.Filters)-1)*cfg.Heads); opt.fuse && nm.sess.epilogues.Load()-before != want {
+				t.Errorf("%d convolutions ran with their epilogue, want %d", nm.sess.epilogues.Load()-before, want)
 			}
 			for k, v := range fast {
 				if a, b := tensor.MustValues[float32](v), tensor.MustValues[float32](out[k]); !slices.Equal(a, b) {

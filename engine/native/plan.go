@@ -62,6 +62,9 @@ type step struct {
 	chain *biasRelu
 	// constIn: bit i set when data input i is a model constant (constin.go).
 	constIn uint64
+	// epi folds the steps after a Conv2D into it (convchain.go); their
+	// other inputs follow the conv's two in in.
+	epi *convChain
 }
 
 // compileRequest says what a plan must compute.
@@ -225,6 +228,7 @@ func (s *session) compile(b *body, req compileRequest) (*plan, error) {
 	if s.opt.fuse {
 		p.steps = eliminateCommon(p.steps, p.fetch)
 		p.steps = fuseSiblings(p.steps)
+		p.steps = chainConvs(p.steps, p.fetch, p.nslots)
 		p.steps = fuseBiasRelu(p.steps, p.fetch, p.nfeeds, p.nslots)
 	}
 	p.finish()

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/scorekit/score/engine/native/op"
 	"github.com/scorekit/score/savedmodel/tfpb"
@@ -31,6 +32,10 @@ type session struct {
 	mu    sync.Mutex
 	plans map[string]*cached
 	fns   map[string]*cached
+
+	// epilogues counts convolutions computed with their folded chain in
+	// one pass (convchain.go), for tests and diagnostics.
+	epilogues atomic.Int64
 }
 
 type cached struct {
