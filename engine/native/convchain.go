@@ -11,7 +11,8 @@ import (
 
 // convChain is the tail of a Keras Conv1D block folded into its Conv2D:
 // the single-reader steps after it, in order, of which some compute
-// (BiasAdd, then Relu, then MaxPool, each at most once, in that order) and
+// (BiasAdd, then Relu, then MaxPool or a Max reduction over the width,
+// each at most once, in that order) and
 // the others only view the data under another shape (Identity, Snapshot,
 // Squeeze, ExpandDims). numeric.Conv2DEpilogue computes it on each output
 // row while the row is in cache; the intermediate tensors never exist.
@@ -35,7 +36,7 @@ type chainLink struct {
 // BiasAdd, Relu, MaxPool.
 var chainOps = map[string]int{
 	"Identity": 0, "Snapshot": 0, "Squeeze": 0, "ExpandDims": 0,
-	"BiasAdd": 1, "Relu": 2, "MaxPool": 3,
+	"BiasAdd": 1, "Relu": 2, "MaxPool": 3, "Max": 3,
 }
 
 // chainConvs folds into each Conv2D step (and each member of a fused
@@ -268,6 +269,40 @@ func (ch *convChain) epilogue(kc *kernelContext, in []*tensor.Tensor, shape []in
 			}
 			epi.PoolK, epi.PoolS = int(k[axis]), int(st[axis])
 			s[axis] = (ow-epi.PoolK)/epi.PoolS + 1
+		case "Max": // over the width axis only: GlobalMaxPooling1D
+			keep, err := op.Bool(kc, "keep_dims")
+			at := in[l.extra[0]]
+			if err != nil || at.Rank() > 1 || len(s) < 2 || s[len(s)-1] != co || s[len(s)-2] != ow || tensor.NumElements(s[:len(s)-2]) != rows {
+				return epi, nil, false
+			}
+			a := len(s) - 2
+			var axes []int
+			switch v := at.Data().(type) {
+			case []int32:
+				for _, x := range v {
+					axes = append(axes, int(x))
+				}
+			case []int64:
+				for _, x := range v {
+					axes = append(axes, int(x))
+				}
+			default:
+				return epi, nil, false
+			}
+			if len(axes) == 0 {
+				return epi, nil, false
+			}
+			for _, x := range axes {
+				if x != a && x != a-len(s) {
+					return epi, nil, false
+				}
+			}
+			epi.Reduce = true
+			if keep {
+				s[a] = 1
+			} else {
+				s = slices.Delete(s, a, a+1)
+			}
 		default:
 			return epi, nil, false
 		}

@@ -81,6 +81,9 @@ func TestMetaModelExecPolicies(t *testing.T) {
 				if st.chain != nil && st.chain.inplace {
 					chains++
 				}
+				if st.def != nil && (st.def.Name == "MaxPool" || st.def.Name == "Max") && opt.fuse {
+					t.Errorf("step %s (%s) is not folded into its convolution", st.name, st.def.Name)
+				}
 			}
 			// Every conv folds its BiasAdd, Relu (and pooling); the hidden
 			// dense layer ends in BiasAdd+Relu on a private buffer.

@@ -107,10 +107,10 @@ func convRowsEpi(threads int, g *convGeom, x, f, out []float32, parts *splitPart
 	overwrite := kernel.sim != nil && kernel.wide != nil // every tile is stored, not added
 	// emit stores output row r from buf (g.ww.out pixels × co, scratch the
 	// caller owns), applying the epilogue first.
-	emit := func(r int, buf []float32) {
+	emit := func(r int, buf []float32, tmp *[]float32) {
 		px := g.ww.out
 		if epi != nil {
-			px = epi.row(buf, px, g.co)
+			px = epi.row(buf, px, g.co, tmp)
 		}
 		if parts != nil {
 			parts.scatter(r, px, g.co, buf[:px*g.co])
@@ -132,6 +132,7 @@ func convRowsEpi(threads int, g *convGeom, x, f, out []float32, parts *splitPart
 	if chunk > 1 && rows >= threads {
 		parallelRows(rows, outRow*k/4, threads, func(r0, r1 int) {
 			scratch := make([]float32, min(chunk, r1-r0)*g.w*g.co)
+			var tmp []float32
 			for c0 := r0; c0 < r1; c0 += chunk {
 				c1 := min(r1, c0+chunk)
 				m := (c1-c0)*g.w - g.kw + 1
@@ -140,7 +141,7 @@ func convRowsEpi(threads int, g *convGeom, x, f, out []float32, parts *splitPart
 				}
 				sgemmPacked(1, false, m, 1, x[c0*g.w*g.ci:], g.ci, pb, scratch, g.co, overwrite)
 				for r := c0; r < c1; r++ {
-					emit(r, scratch[(r-c0)*g.w*g.co:((r-c0)*g.w+g.ww.out)*g.co])
+					emit(r, scratch[(r-c0)*g.w*g.co:((r-c0)*g.w+g.ww.out)*g.co], &tmp)
 				}
 			}
 		})
@@ -154,7 +155,7 @@ func convRowsEpi(threads int, g *convGeom, x, f, out []float32, parts *splitPart
 	}
 	staged := parts != nil || epi != nil
 	work := func(r0, r1 int) {
-		var buf, scratch []float32
+		var buf, scratch, tmp []float32
 		if padL+padR > 0 {
 			buf = make([]float32, wp*g.ci)
 		}
@@ -186,7 +187,7 @@ func convRowsEpi(threads int, g *convGeom, x, f, out []float32, parts *splitPart
 				clear(dst)
 			}
 			sgemmPacked(inner, false, g.ww.out, 1, src, g.ww.stride*g.ci, pb, dst, g.co, overwrite)
-			emit(r, dst)
+			emit(r, dst, &tmp)
 		}
 	}
 	t := max(1, min(threads, rows, rows*outRow*k/(1<<16)))

@@ -2,6 +2,7 @@ package numeric
 
 import (
 	"errors"
+	"math"
 
 	"github.com/scorekit/score/engine/native/op"
 	"github.com/scorekit/score/tensor"
@@ -16,10 +17,15 @@ import (
 // PoolK and stride PoolS (PoolK 0: none). The arithmetic is the one of the
 // separate BiasAdd, Relu and MaxPool kernels, in the same order, so the
 // results are bit-identical to running them.
+//
+// Reduce instead takes the max over all the row's pixels (as a Max
+// reduction over the width axis, Keras GlobalMaxPooling1D), leaving one
+// pixel per row; it excludes pooling.
 type Epilogue struct {
 	Bias         []float32
 	Relu         bool
 	PoolK, PoolS int
+	Reduce       bool
 }
 
 // ErrNoEpilogue is returned by Conv2DEpilogue when the convolution is not
@@ -31,6 +37,12 @@ var ErrNoEpilogue = errors.New("convolution does not take an epilogue")
 // pooledWidth is the number of pooling windows over w pixels, or -1 when
 // there is none (the window is wider than the row).
 func (e *Epilogue) pooledWidth(w int) int {
+	if e != nil && e.Reduce {
+		if e.PoolK != 0 || w < 1 {
+			return -1
+		}
+		return 1
+	}
 	if e == nil || e.PoolK == 0 {
 		return w
 	}
@@ -42,7 +54,8 @@ func (e *Epilogue) pooledWidth(w int) int {
 
 // row applies e in place to one output row of w pixels × co channels and
 // returns the number of pixels it now holds (pooled to the row's start).
-func (e *Epilogue) row(buf []float32, w, co int) int {
+// tmp is the caller's scratch for a reduction (grown as needed).
+func (e *Epilogue) row(buf []float32, w, co int, tmp *[]float32) int {
 	buf = buf[:w*co]
 	switch {
 	case e.Bias != nil && e.Relu:
@@ -53,6 +66,20 @@ func (e *Epilogue) row(buf []float32, w, co int) int {
 		biasAddT(buf, buf, e.Bias, 1, co)
 	case e.Relu:
 		reluF32(buf, buf)
+	}
+	if e.Reduce { // as the Max kernel: from -Inf, pixel by pixel (a NaN is skipped)
+		if len(*tmp) < co {
+			*tmp = make([]float32, co)
+		}
+		acc := (*tmp)[:co]
+		for j := range acc {
+			acc[j] = float32(math.Inf(-1))
+		}
+		for p := 0; p < w; p++ {
+			maxInto(acc, buf[p*co:(p+1)*co])
+		}
+		copy(buf[:co], acc)
+		return 1
 	}
 	if e.PoolK == 0 {
 		return w

@@ -32,6 +32,8 @@ func TestConv2DEpilogueMatchesKernels(t *testing.T) {
 		{3, 2, 17, 6, 4, nil, Epilogue{PoolK: 3, PoolS: 2}, false},                                // pooling only
 		{6, 1, 12, 5, 2, nil, Epilogue{Relu: true}, false},                                        // relu only
 		{6, 1, 12, 5, 2, []int{1, 0, 6}, Epilogue{}, true},                                        // bias only, an empty part
+		{9, 1, 23, 50, 3, nil, Epilogue{Relu: true, Reduce: true}, true},                          // last conv + GlobalMaxPooling1D
+		{1, 2, 10, 4, 3, []int{3, 5}, Epilogue{Reduce: true}, false},                              // reduce only, two rows per image
 	}
 	for ci, c := range cases {
 		co := 0
@@ -72,6 +74,9 @@ func TestConv2DEpilogueMatchesKernels(t *testing.T) {
 					}
 				}
 			}
+		}
+		if epi.Reduce { // Max over the width axis, kept as a width of one
+			want = run1(t, "Max", attrs{"keep_dims": aB(true)}, want, i32([]int{1}, 2))
 		}
 		wv := tensor.MustValues[float32](want)
 		for _, threads := range []int{1, 3} {
