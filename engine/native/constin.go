@@ -29,6 +29,13 @@ func (p *plan) markConstInputs() {
 		}
 		return m
 	}
+	for i := range p.memo { // every memo step computes a model constant
+		st := &p.memo[i]
+		st.constIn = mask(st.in)
+		for _, sl := range st.outSlots() {
+			con[sl] = true
+		}
+	}
 	for pos := range p.steps {
 		st := &p.steps[pos]
 		st.constIn = mask(st.in)

@@ -2,6 +2,7 @@ package native
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/scorekit/score/savedmodel/tfpb"
@@ -46,7 +47,7 @@ func TestConstInputs(t *testing.T) {
 			t.Fatal(err)
 		}
 		masks := map[string]uint64{}
-		for _, st := range p.steps {
+		for _, st := range append(slices.Clone(p.memo), p.steps...) {
 			masks[st.name] = st.constIn
 			if st.fused != nil {
 				for _, m := range st.fused.members {

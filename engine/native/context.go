@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/scorekit/score/engine/native/op"
 	"github.com/scorekit/score/savedmodel/tfpb"
@@ -95,4 +96,20 @@ func (c *kernelContext) Checkpoint(prefix string) (op.Checkpoint, error) {
 
 func (c *kernelContext) Errorf(format string, args ...any) error {
 	return &NodeError{Node: c.st.name, Op: c.st.node.Op, Err: fmt.Errorf(format, args...)}
+}
+
+// InputNode names the node producing data input i (flowops.InputNamer):
+// TF1's Assign finds the variable behind a ref input by it.
+func (c *kernelContext) InputNode(i int) string {
+	for _, in := range c.st.node.Input {
+		if strings.HasPrefix(in, "^") {
+			continue
+		}
+		if i == 0 {
+			name, _, _ := strings.Cut(in, ":")
+			return name
+		}
+		i--
+	}
+	return ""
 }

@@ -207,6 +207,11 @@ func (t *tracer) report(node, op string, ins, outs []*tensor.Tensor) {
 // plan's shape call for it (graph plans only; function bodies run
 // sequentially inside the node that calls them), else step by step.
 func (s *session) exec(ctx context.Context, p *plan, vals []*tensor.Tensor, depth int, tr *tracer) error {
+	if len(p.memo) > 0 {
+		if err := s.fillMemo(ctx, p, vals, depth, tr); err != nil {
+			return err
+		}
+	}
 	par := depth == 0 && s.threads > 1 && len(p.steps) > 1
 	switch s.opt.sched {
 	case schedSequential:
@@ -254,7 +259,11 @@ func (s *session) execSequential(ctx context.Context, p *plan, vals []*tensor.Te
 // runStep computes step i of p: gathers its inputs from vals into its part
 // of buf, runs it and stores its outputs in vals.
 func (s *session) runStep(kc *kernelContext, p *plan, i int, vals, buf []*tensor.Tensor) error {
-	st := &p.steps[i]
+	return s.runStepAt(kc, &p.steps[i], vals, buf)
+}
+
+// runStepAt is runStep for any step (memo steps too).
+func (s *session) runStepAt(kc *kernelContext, st *step, vals, buf []*tensor.Tensor) error {
 	in := buf[st.inOff : st.inOff+len(st.in) : st.inOff+len(st.in)]
 	for j, sl := range st.in {
 		if vals[sl] == nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/scorekit/score/engine"
 	"github.com/scorekit/score/engine/native/op"
@@ -33,6 +34,12 @@ type plan struct {
 	// tuners then pick the faster policy per batch-size class.
 	parallel bool
 	tuners   [batchClasses]schedTuner
+
+	// memo: the steps computing model constants (memo.go), run once and
+	// kept while no variable is assigned; memoVals holds their values.
+	memo       []step
+	memoInputs int
+	memoVals   atomic.Pointer[memoValues]
 }
 
 // step runs one node.
@@ -231,6 +238,7 @@ func (s *session) compile(b *body, req compileRequest) (*plan, error) {
 		p.steps = chainConvs(p.steps, p.fetch, p.nslots)
 		p.steps = fuseBiasRelu(p.steps, p.fetch, p.nfeeds, p.nslots)
 	}
+	p.splitMemo()
 	p.finish()
 	p.markConstInputs()
 	return p, nil

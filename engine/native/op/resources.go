@@ -3,6 +3,7 @@ package op
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/scorekit/score/tensor"
 )
@@ -79,7 +80,18 @@ func (v *Variable) Assign(t *tensor.Tensor) {
 	v.mu.Lock()
 	v.value = t
 	v.mu.Unlock()
+	generation.Add(1)
 }
+
+// generation counts variable assignments in this process.
+var generation atomic.Uint64
+
+// VariableGeneration changes whenever any variable is assigned (it counts
+// assignments, process-wide): an executor that keeps values computed from
+// variables may use them while it is unchanged. Assignments happen when a
+// model is loaded and initialised, not while it serves, so the count is
+// stable in practice; a spurious change only costs a recomputation.
+func VariableGeneration() uint64 { return generation.Load() }
 
 // ResourceArg returns the resource held by a scalar DT_RESOURCE input.
 func ResourceArg[T any](c Context, t *tensor.Tensor) (T, error) {
