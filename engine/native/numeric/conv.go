@@ -131,7 +131,9 @@ func convRowsEpi(threads int, g *convGeom, x, f, out []float32, parts *splitPart
 	}
 	if chunk > 1 && rows >= threads {
 		parallelRows(rows, outRow*k/4, threads, func(r0, r1 int) {
-			scratch := make([]float32, min(chunk, r1-r0)*g.w*g.co)
+			sb := getScratch(min(chunk, r1-r0) * g.w * g.co)
+			defer putScratch(sb)
+			scratch := *sb
 			var tmp []float32
 			for c0 := r0; c0 < r1; c0 += chunk {
 				c1 := min(r1, c0+chunk)
@@ -160,7 +162,9 @@ func convRowsEpi(threads int, g *convGeom, x, f, out []float32, parts *splitPart
 			buf = make([]float32, wp*g.ci)
 		}
 		if staged {
-			scratch = make([]float32, outRow)
+			sb := getScratch(outRow)
+			defer putScratch(sb)
+			scratch = *sb
 		}
 		for r := r0; r < r1; r++ {
 			n, oh := r/g.hw.out, r%g.hw.out

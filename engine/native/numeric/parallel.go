@@ -47,3 +47,20 @@ func parallelRows(rows, perRow, threads int, f func(r0, r1 int)) {
 	}
 	wg.Wait()
 }
+
+// scratchPool recycles the products' scratch rows between calls (a batch
+// of one allocates a few hundred KiB of them per run otherwise). Their
+// contents are stale: users overwrite before they read.
+var scratchPool sync.Pool
+
+// getScratch returns a stale scratch buffer of n floats.
+func getScratch(n int) *[]float32 {
+	if b, ok := scratchPool.Get().(*[]float32); ok && cap(*b) >= n {
+		*b = (*b)[:n]
+		return b
+	}
+	b := make([]float32, n)
+	return &b
+}
+
+func putScratch(b *[]float32) { scratchPool.Put(b) }
