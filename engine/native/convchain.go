@@ -29,6 +29,31 @@ type convChain struct {
 type chainLink struct {
 	st    *step
 	extra []int
+	// The attrs the fast path reads, parsed once (parseAttrs); ok false
+	// when they could not be, so the chain always runs step by step.
+	ok                   bool
+	dims, ksize, strides []int64
+	padding              string
+	keep                 bool
+}
+
+// parseAttrs reads the link's attrs for the fast path.
+func (l *chainLink) parseAttrs() {
+	kc := &kernelContext{st: l.st}
+	var err error
+	switch l.st.def.Name {
+	case "Squeeze":
+		l.dims, err = op.Ints(kc, "squeeze_dims")
+	case "MaxPool":
+		if l.ksize, err = op.Ints(kc, "ksize"); err == nil {
+			if l.strides, err = op.Ints(kc, "strides"); err == nil {
+				l.padding, err = op.String(kc, "padding")
+			}
+		}
+	case "Max":
+		l.keep, err = op.Bool(kc, "keep_dims")
+	}
+	l.ok = err == nil
 }
 
 // chainOps are the ops a chain may hold, with the stage each computing op
@@ -101,6 +126,7 @@ func chainConvs(steps []step, fetch []int, nslots int) []step {
 		for _, q := range links {
 			c := steps[q]
 			l := chainLink{st: &c}
+			l.parseAttrs()
 			for _, sl := range c.in[1:] {
 				l.extra = append(l.extra, len(*in))
 				*in = append(*in, sl)
@@ -188,18 +214,20 @@ func chainConvs(steps []step, fetch []int, nslots int) []step {
 // (co: this part's channels) and the chain's attrs and inputs, the
 // numeric.Epilogue that computes the chain and the shape of its result;
 // ok is false when the fast path does not apply.
-func (ch *convChain) epilogue(kc *kernelContext, in []*tensor.Tensor, shape []int) (numeric.Epilogue, []int, bool) {
+func (ch *convChain) epilogue(in []*tensor.Tensor, shape []int) (numeric.Epilogue, []int, bool) {
 	var epi numeric.Epilogue
 	co := shape[3]
 	rows, ow := shape[0]*shape[1], shape[2]
 	s := slices.Clone(shape)
 	for _, l := range ch.links {
-		kc.st = l.st
+		if !l.ok {
+			return epi, nil, false
+		}
 		switch l.st.def.Name {
 		case "Identity", "Snapshot":
 		case "Squeeze":
-			dims, err := op.Ints(kc, "squeeze_dims")
-			if err != nil || len(dims) == 0 {
+			dims := l.dims
+			if len(dims) == 0 {
 				return epi, nil, false
 			}
 			drop := make([]bool, len(s))
@@ -249,10 +277,8 @@ func (ch *convChain) epilogue(kc *kernelContext, in []*tensor.Tensor, shape []in
 		case "Relu":
 			epi.Relu = true
 		case "MaxPool":
-			k, err1 := op.Ints(kc, "ksize")
-			st, err2 := op.Ints(kc, "strides")
-			pad, err3 := op.String(kc, "padding")
-			if err1 != nil || err2 != nil || err3 != nil || pad != "VALID" || len(k) != 4 || len(st) != 4 || len(s) != 4 ||
+			k, st := l.ksize, l.strides
+			if l.padding != "VALID" || len(k) != 4 || len(st) != 4 || len(s) != 4 ||
 				k[0] != 1 || k[3] != 1 || st[0] != 1 || st[3] != 1 || s[3] != co {
 				return epi, nil, false
 			}
@@ -270,9 +296,9 @@ func (ch *convChain) epilogue(kc *kernelContext, in []*tensor.Tensor, shape []in
 			epi.PoolK, epi.PoolS = int(k[axis]), int(st[axis])
 			s[axis] = (ow-epi.PoolK)/epi.PoolS + 1
 		case "Max": // over the width axis only: GlobalMaxPooling1D
-			keep, err := op.Bool(kc, "keep_dims")
+			keep := l.keep
 			at := in[l.extra[0]]
-			if err != nil || at.Rank() > 1 || len(s) < 2 || s[len(s)-1] != co || s[len(s)-2] != ow || tensor.NumElements(s[:len(s)-2]) != rows {
+			if at.Rank() > 1 || len(s) < 2 || s[len(s)-1] != co || s[len(s)-2] != ow || tensor.NumElements(s[:len(s)-2]) != rows {
 				return epi, nil, false
 			}
 			a := len(s) - 2
@@ -351,7 +377,7 @@ func (s *session) runConvChain(kc *kernelContext, st *step, in []*tensor.Tensor)
 	x, f := in[0], in[1]
 	if kc.trace == nil {
 		if shape := convOutShape(x, f); shape != nil {
-			if epi, final, ok := st.epi.epilogue(kc, in, shape); ok {
+			if epi, final, ok := st.epi.epilogue(in, shape); ok {
 				kc.st = st
 				// Any error (Conv2D's own included) falls back to the
 				// steps, which report it as the graph would.
@@ -450,7 +476,7 @@ func (s *session) fusedEpilogue(kc *kernelContext, st *step, x *tensor.Tensor, f
 		}
 		ps := slices.Clone(shape)
 		ps[3] = fw.widths[i]
-		e, final, ok := ch.epilogue(kc, in, ps)
+		e, final, ok := ch.epilogue(in, ps)
 		if !ok {
 			return nil, false
 		}
