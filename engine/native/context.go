@@ -46,6 +46,8 @@ type kernelContext struct {
 	// threads, when > 0, overrides the session's: the parallel scheduler
 	// shares the threads among the kernels running at once.
 	threads int
+	// arena lends dirty buffers (numeric.DirtyBuffers), or is nil.
+	arena *arena
 }
 
 var _ op.Context = (*kernelContext)(nil)

@@ -206,7 +206,10 @@ func (t *tracer) report(node, op string, ins, outs []*tensor.Tensor) {
 // exec runs p on vals: in parallel when the session's policy and the
 // plan's shape call for it (graph plans only; function bodies run
 // sequentially inside the node that calls them), else step by step.
-func (s *session) exec(ctx context.Context, p *plan, vals []*tensor.Tensor, depth int, tr *tracer) error {
+//
+// ar, when not nil, lends dirty buffers to the kernels of plans that
+// cannot keep them past the run (arena.go).
+func (s *session) exec(ctx context.Context, p *plan, vals []*tensor.Tensor, depth int, tr *tracer, ar *arena) error {
 	if len(p.memo) > 0 {
 		if err := s.fillMemo(ctx, p, vals, depth, tr); err != nil {
 			return err
@@ -223,9 +226,9 @@ func (s *session) exec(ctx context.Context, p *plan, vals []*tensor.Tensor, dept
 			start := time.Now()
 			var err error
 			if par {
-				err = s.execParallel(ctx, p, vals, depth, tr)
+				err = s.execParallel(ctx, p, vals, depth, tr, ar)
 			} else {
-				err = s.execSequential(ctx, p, vals, depth, tr)
+				err = s.execSequential(ctx, p, vals, depth, tr, ar)
 			}
 			if err == nil {
 				tu.record(par, time.Since(start))
@@ -235,14 +238,14 @@ func (s *session) exec(ctx context.Context, p *plan, vals []*tensor.Tensor, dept
 		par = false
 	}
 	if par {
-		return s.execParallel(ctx, p, vals, depth, tr)
+		return s.execParallel(ctx, p, vals, depth, tr, ar)
 	}
-	return s.execSequential(ctx, p, vals, depth, tr)
+	return s.execSequential(ctx, p, vals, depth, tr, ar)
 }
 
 // execSequential runs p's steps one after the other.
-func (s *session) execSequential(ctx context.Context, p *plan, vals []*tensor.Tensor, depth int, tr *tracer) error {
-	kc := &kernelContext{ctx: ctx, s: s, depth: depth, trace: tr}
+func (s *session) execSequential(ctx context.Context, p *plan, vals []*tensor.Tensor, depth int, tr *tracer, ar *arena) error {
+	kc := &kernelContext{ctx: ctx, s: s, depth: depth, trace: tr, arena: p.arenaFor(ar)}
 	buf := make([]*tensor.Tensor, p.ninputs)
 	for i := range p.steps {
 		if err := ctx.Err(); err != nil {
@@ -319,7 +322,7 @@ func (s *session) runStepAt(kc *kernelContext, st *step, vals, buf []*tensor.Ten
 // soon as its data and control predecessors are done. A slot is released
 // when its last reader is done. Kernels get the session's threads shared
 // among the steps running at the moment they start.
-func (s *session) execParallel(ctx context.Context, p *plan, vals []*tensor.Tensor, depth int, tr *tracer) error {
+func (s *session) execParallel(ctx context.Context, p *plan, vals []*tensor.Tensor, depth int, tr *tracer, ar *arena) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	n := len(p.steps)
@@ -353,7 +356,7 @@ func (s *session) execParallel(ctx context.Context, p *plan, vals []*tensor.Tens
 	}
 	worker := func() {
 		defer wg.Done()
-		kc := &kernelContext{ctx: ctx, s: s, depth: depth, trace: tr}
+		kc := &kernelContext{ctx: ctx, s: s, depth: depth, trace: tr, arena: p.arenaFor(ar)}
 		for {
 			var i int
 			select {

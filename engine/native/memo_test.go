@@ -15,19 +15,7 @@ import (
 // the variable a new value between runs must show in the next run; a
 // traced run reports the memoized nodes too.
 func TestMemoFollowsAssignments(t *testing.T) {
-	f := aType(tensor.Float)
-	shape := savedmodel.ShapeToProto([]int{2, 2})
-	g := &tfpb.GraphDef{Node: []*tfpb.NodeDef{
-		placeholder("x", tensor.Float),
-		withAttr(node("v", "VariableV2"), "dtype", f, "shape", &tfpb.AttrValue{Value: &tfpb.AttrValue_Shape{Shape: shape}}),
-		constNode(t, "one", tensor.Must(tensor.Float, []int{2, 2}, []float32{1, 0, 0, 1})),
-		constNode(t, "two", tensor.Must(tensor.Float, []int{2, 2}, []float32{2, 0, 0, 2})),
-		withAttr(node("assign_one", "Assign", "v", "one"), "T", f),
-		withAttr(node("assign_two", "Assign", "v", "two"), "T", f),
-		withAttr(node("v/read", "Identity", "v"), "T", f),
-		withAttr(node("mm", "MatMul", "x", "v/read"), "T", f),
-	}}
-	s, err := newSession(g, New().ops, 2, nil)
+	s, err := newSession(assignGraph(t), New().ops, 2, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,4 +65,21 @@ func TestMemoFollowsAssignments(t *testing.T) {
 			t.Errorf("traced run did not report %s", n)
 		}
 	}
+}
+
+// assignGraph: a TF1 variable v read through Identity by a MatMul of the
+// feed x, with two Assign targets giving it the identity and twice it.
+func assignGraph(t *testing.T) *tfpb.GraphDef {
+	f := aType(tensor.Float)
+	shape := savedmodel.ShapeToProto([]int{2, 2})
+	return &tfpb.GraphDef{Node: []*tfpb.NodeDef{
+		placeholder("x", tensor.Float),
+		withAttr(node("v", "VariableV2"), "dtype", f, "shape", &tfpb.AttrValue{Value: &tfpb.AttrValue_Shape{Shape: shape}}),
+		constNode(t, "one", tensor.Must(tensor.Float, []int{2, 2}, []float32{1, 0, 0, 1})),
+		constNode(t, "two", tensor.Must(tensor.Float, []int{2, 2}, []float32{2, 0, 0, 2})),
+		withAttr(node("assign_one", "Assign", "v", "one"), "T", f),
+		withAttr(node("assign_two", "Assign", "v", "two"), "T", f),
+		withAttr(node("v/read", "Identity", "v"), "T", f),
+		withAttr(node("mm", "MatMul", "x", "v/read"), "T", f),
+	}}
 }

@@ -208,7 +208,9 @@ func (m *Model) run(ctx context.Context, inputs map[string]*tensor.Tensor, tr *t
 	if used != len(inputs) {
 		return nil, fmt.Errorf("run %s: unknown input(s) %v (signature inputs: %v)", m.sig.Key, engine.UnknownInputs(m.inputKeys(), inputs), m.inputKeys())
 	}
-	outs, err := m.sess.runTrace(ctx, feeds, m.fetchNames, nil, tr)
+	ar := m.sess.newArena()
+	defer ar.release() // after the outputs are copied out of its buffers
+	outs, err := m.sess.runArena(ctx, feeds, m.fetchNames, nil, tr, ar)
 	if err != nil {
 		return nil, fmt.Errorf("run %s: %w", m.sig.Key, err)
 	}

@@ -40,6 +40,8 @@ type plan struct {
 	memo       []step
 	memoInputs int
 	memoVals   atomic.Pointer[memoValues]
+	// recycle: kernels may borrow dirty buffers from the run's arena.
+	recycle bool
 }
 
 // step runs one node.
@@ -241,6 +243,7 @@ func (s *session) compile(b *body, req compileRequest) (*plan, error) {
 	p.splitMemo()
 	p.finish()
 	p.markConstInputs()
+	p.markRecyclable()
 	return p, nil
 }
 

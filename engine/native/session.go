@@ -33,6 +33,9 @@ type session struct {
 	plans map[string]*cached
 	fns   map[string]*cached
 
+	// bufs recycles the buffers runs lend to kernels (arena.go).
+	bufs bufPool
+
 	// epilogues counts convolutions computed with their folded chain in
 	// one pass (convchain.go), for tests and diagnostics.
 	epilogues atomic.Int64
@@ -75,6 +78,13 @@ func (s *session) run(ctx context.Context, feeds map[string]*tensor.Tensor, fetc
 
 // runTrace is run, reporting every executed node to tr (when not nil).
 func (s *session) runTrace(ctx context.Context, feeds map[string]*tensor.Tensor, fetches, targets []string, tr *tracer) ([]*tensor.Tensor, error) {
+	return s.runArena(ctx, feeds, fetches, targets, tr, nil)
+}
+
+// runArena is runTrace with an arena lending buffers to the kernels: the
+// outputs may then live in its buffers, so the caller copies them before
+// it releases the arena.
+func (s *session) runArena(ctx context.Context, feeds map[string]*tensor.Tensor, fetches, targets []string, tr *tracer, ar *arena) ([]*tensor.Tensor, error) {
 	names := make([]string, 0, len(feeds))
 	byName := make(map[string]*tensor.Tensor, len(feeds))
 	for k, v := range feeds {
@@ -100,7 +110,7 @@ func (s *session) runTrace(ctx context.Context, feeds map[string]*tensor.Tensor,
 	for i, n := range names {
 		vals[i] = byName[n]
 	}
-	if err := s.exec(ctx, p, vals, 0, tr); err != nil {
+	if err := s.exec(ctx, p, vals, 0, tr, ar); err != nil {
 		return nil, err
 	}
 	out := make([]*tensor.Tensor, len(p.fetch))
@@ -180,7 +190,7 @@ func (s *session) call(ctx context.Context, name string, args []*tensor.Tensor, 
 	}
 	vals := make([]*tensor.Tensor, p.nslots)
 	copy(vals, args)
-	if err := s.exec(ctx, p, vals, depth, tr); err != nil {
+	if err := s.exec(ctx, p, vals, depth, tr, nil); err != nil {
 		return nil, err
 	}
 	out := make([]*tensor.Tensor, len(p.fetch))

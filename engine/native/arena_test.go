@@ -1,0 +1,117 @@
+package native
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sync"
+	"testing"
+
+	"github.com/scorekit/score/engine"
+	"github.com/scorekit/score/savedmodel/metamodel"
+	"github.com/scorekit/score/tensor"
+)
+
+// TestArenaRecyclesBuffers runs a meta model on alternating batches from
+// several goroutines: the conv outputs are then written into buffers an
+// earlier run used (dirty), and every result must still equal the
+// independent reference. The pool must hold buffers between runs.
+func TestArenaRecyclesBuffers(t *testing.T) {
+	cfg := smallMeta()
+	dir := t.TempDir()
+	if err := metamodel.Write(dir, cfg); err != nil {
+		t.Fatal(err)
+	}
+	params, err := metamodel.LoadParams(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := New().Load(context.Background(), dir, engine.LoadOptions{Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	nm := m.(*Model)
+	type batch struct {
+		tok  *tensor.Tensor
+		want [][]float32
+	}
+	var batches []batch
+	for i, rows := range []int{6, 6, 3} {
+		tok := metaTokens(cfg, rows, uint64(20+i))
+		flat := tensor.MustValues[string](tok)
+		var rowsTok [][]string
+		for r := range rows {
+			rowsTok = append(rowsTok, flat[r*cfg.SeqLen:(r+1)*cfg.SeqLen])
+		}
+		want, err := metamodel.Reference(params, rowsTok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		batches = append(batches, batch{tok, want})
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for g := range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 6 {
+				b := batches[(g+i)%len(batches)]
+				out, err := nm.Run(context.Background(), map[string]*tensor.Tensor{metamodel.InputKey: b.tok})
+				if err != nil {
+					errs <- err
+					return
+				}
+				for h := range cfg.Heads {
+					got := tensor.MustValues[float32](out[metamodel.HeadName(h)])
+					for r := range b.want {
+						if d := math.Abs(float64(got[r] - b.want[r][h])); d > 2e-5 {
+							errs <- fmt.Errorf("goroutine %d run %d: row %d head %d: %g, reference %g", g, i, r, h, got[r], b.want[r][h])
+							return
+						}
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	p, err := nm.sess.graphPlan(nm.sortedFeeds, nm.fetchNames, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.recycle {
+		t.Fatal("the meta model's serving plan does not recycle buffers")
+	}
+	nm.sess.bufs.mu.Lock()
+	held := nm.sess.bufs.held
+	nm.sess.bufs.mu.Unlock()
+	if held == 0 {
+		t.Error("no buffers kept for reuse after the runs")
+	}
+}
+
+// TestArenaRefusedWhereValuesEscape checks that plans which could keep a
+// value past the run (an Assign) do not borrow buffers.
+func TestArenaRefusedWhereValuesEscape(t *testing.T) {
+	s, err := newSession(assignGraph(t), New().ops, 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		fetches, targets []string
+		want             bool
+	}{{[]string{"mm"}, nil, true}, {nil, []string{"assign_one"}, false}} {
+		p, err := s.graphPlan([]string{"x:0"}, c.fetches, c.targets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.recycle != c.want {
+			t.Errorf("fetches %v targets %v: recycle %v, want %v", c.fetches, c.targets, p.recycle, c.want)
+		}
+	}
+}
