@@ -18,14 +18,7 @@ import (
 // independent reference. The pool must hold buffers between runs.
 func TestArenaRecyclesBuffers(t *testing.T) {
 	cfg := smallMeta()
-	dir := t.TempDir()
-	if err := metamodel.Write(dir, cfg); err != nil {
-		t.Fatal(err)
-	}
-	params, err := metamodel.LoadParams(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, params := writeSmallMeta(t, cfg)
 	m, err := New().Load(context.Background(), dir, engine.LoadOptions{Threads: 2})
 	if err != nil {
 		t.Fatal(err)

@@ -67,7 +67,8 @@ var chainOps = map[string]int{
 // chainConvs folds into each Conv2D step (and each member of a fused
 // Conv2D group) the chain of steps that follows it. Steps must be in
 // topological order; the result is too.
-func chainConvs(steps []step, fetch []int, nslots int) []step {
+func chainConvs(orig []step, fetch []int, nslots int) []step {
+	steps := slices.Clone(orig)
 	prod := make([]int, nslots)
 	reader := make([]int, nslots) // the one reading step, when readers == 1
 	readers := make([]int, nslots)
@@ -142,7 +143,9 @@ func chainConvs(steps []step, fetch []int, nslots int) []step {
 		if st.def == nil || st.def.Name != "Conv2D" || st.constant != nil || drop[pos] {
 			continue
 		}
-		if g := st.fused; g != nil {
+		if st.fused != nil {
+			g := st.fused.cloneForChains()
+			st.fused = g
 			for i, m := range g.members {
 				links, end := walk(g.outs[i])
 				if len(links) == 0 {
@@ -192,22 +195,13 @@ func chainConvs(steps []step, fetch []int, nslots int) []step {
 		}
 		nodes[i].after = after
 	}
-	order, ok := topoSort(nodes, prio)
-	if !ok {
-		return steps // cannot happen: folding only moves inputs earlier; keep the graph as it was
+	// A folded input cannot depend on the conv (its output has one reader,
+	// the chain), so there is no cycle; if there were, keep the graph as it
+	// was (the folding worked on copies).
+	if out := reorder(nodes, prio); out != nil {
+		return out
 	}
-	out := make([]step, len(nodes))
-	at := make([]int, len(nodes))
-	for i, o := range order {
-		at[o] = i
-	}
-	for i, o := range order {
-		out[i] = nodes[o]
-		for j, q := range out[i].after {
-			out[i].after[j] = at[q]
-		}
-	}
-	return out
+	return orig
 }
 
 // epilogue works out, from the convolution's output shape [n, h, w, co]
@@ -505,4 +499,15 @@ func (s *session) fusedEpilogue(kc *kernelContext, st *step, x *tensor.Tensor, f
 	}
 	s.epilogues.Add(1)
 	return parts, true
+}
+
+// cloneForChains copies g's parts that chainConvs changes (outputs,
+// members, chains), so the original group stays as it was.
+func (g *fusedGroup) cloneForChains() *fusedGroup {
+	c := &fusedGroup{axis: g.axis, outs: slices.Clone(g.outs), chains: slices.Clone(g.chains)}
+	for _, m := range g.members {
+		mc := *m
+		c.members = append(c.members, &mc)
+	}
+	return c
 }

@@ -186,9 +186,18 @@ func fuseSiblings(steps []step) []step {
 		}
 		nodes[i].after = after
 	}
+	if out := reorder(nodes, prio); out != nil {
+		return out
+	}
+	return steps
+}
+
+// reorder sorts nodes topologically (topoSort, ties by prio) and renumbers
+// their control edges, or returns nil on a cycle.
+func reorder(nodes []step, prio []int) []step {
 	order, ok := topoSort(nodes, prio)
 	if !ok {
-		return steps
+		return nil
 	}
 	out := make([]step, len(nodes))
 	at := make([]int, len(nodes))

@@ -19,12 +19,10 @@ func smallMeta() metamodel.Config {
 		Dense: 6, Heads: 5, Seed: 3}
 }
 
-// TestMetaModelExecPolicies runs a meta model under every executor policy
-// (sibling fusion on and off, sequential and parallel scheduling) and
-// checks each against metamodel.Reference, the independent float64
-// forward pass, and the fused runs against the unfused run.
-func TestMetaModelExecPolicies(t *testing.T) {
-	cfg := smallMeta()
+// writeSmallMeta writes cfg's meta model to a temporary directory and
+// reads its parameters back for metamodel.Reference.
+func writeSmallMeta(t *testing.T, cfg metamodel.Config) (string, *metamodel.Params) {
+	t.Helper()
 	dir := t.TempDir()
 	if err := metamodel.Write(dir, cfg); err != nil {
 		t.Fatal(err)
@@ -33,6 +31,16 @@ func TestMetaModelExecPolicies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return dir, params
+}
+
+// TestMetaModelExecPolicies runs a meta model under every executor policy
+// (sibling fusion on and off, sequential and parallel scheduling) and
+// checks each against metamodel.Reference, the independent float64
+// forward pass, and the fused runs against the unfused run.
+func TestMetaModelExecPolicies(t *testing.T) {
+	cfg := smallMeta()
+	dir, params := writeSmallMeta(t, cfg)
 	const rows = 7
 	tok := metaTokens(cfg, rows, 9)
 	flat := tensor.MustValues[string](tok)

@@ -133,17 +133,9 @@ func Conv2DEpilogue(c op.Context, in []*tensor.Tensor, widths []int, epi Epilogu
 	if widths == nil {
 		widths = []int{g.co}
 	}
-	sp := &splitParts{widths: widths, offs: make([]int, len(widths)), data: make([][]float32, len(widths))}
-	total := 0
-	for i, w := range widths {
-		if w < 0 {
-			return nil, c.Errorf("split widths %v: negative width", widths)
-		}
-		sp.offs[i] = total
-		total += w
-	}
-	if total != g.co {
-		return nil, c.Errorf("split widths add up to %d, the filter has %d output channels", total, g.co)
+	sp, err := newSplitParts(c, widths, g.co)
+	if err != nil {
+		return nil, err
 	}
 	outs := make([]*tensor.Tensor, len(widths))
 	for i, w := range widths {

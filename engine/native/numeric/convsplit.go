@@ -12,6 +12,24 @@ type splitParts struct {
 	data         [][]float32
 }
 
+// newSplitParts lays out parts of the given widths over co channels;
+// the widths must be non-negative and add up to co.
+func newSplitParts(c op.Context, widths []int, co int) (*splitParts, error) {
+	sp := &splitParts{widths: widths, offs: make([]int, len(widths)), data: make([][]float32, len(widths))}
+	total := 0
+	for i, w := range widths {
+		if w < 0 {
+			return nil, c.Errorf("split width %d is negative", w)
+		}
+		sp.offs[i] = total
+		total += w
+	}
+	if total != co {
+		return nil, c.Errorf("split widths add up to %d, the filter has %d output channels", total, co)
+	}
+	return sp, nil
+}
+
 // scatter copies output row r (pixels × co channels, from row) into the
 // parts.
 func (s *splitParts) scatter(r, pixels, co int, row []float32) {
@@ -46,17 +64,9 @@ func Conv2DSplit(c op.Context, in []*tensor.Tensor, widths []int) ([]*tensor.Ten
 	if err != nil {
 		return nil, err
 	}
-	sp := &splitParts{widths: widths, offs: make([]int, len(widths)), data: make([][]float32, len(widths))}
-	total := 0
-	for i, w := range widths {
-		if w < 0 {
-			return nil, c.Errorf("split width %d is negative", w)
-		}
-		sp.offs[i] = total
-		total += w
-	}
-	if total != g.co {
-		return nil, c.Errorf("split widths add up to %d, the filter has %d output channels", total, g.co)
+	sp, err := newSplitParts(c, widths, g.co)
+	if err != nil {
+		return nil, err
 	}
 	xv, ok1 := x.Data().([]float32)
 	fv, ok2 := f.Data().([]float32)
