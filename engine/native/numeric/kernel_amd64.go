@@ -2,6 +2,8 @@
 
 package numeric
 
+//go:generate go run ./internal/genz32 -o kernel_z32_amd64.s
+
 import (
 	"unsafe"
 
