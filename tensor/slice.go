@@ -77,46 +77,66 @@ func DTypeOf(values any) (DType, bool) {
 }
 
 func sliceLen(dt DType, data any) (int, bool) {
-	want, err := MakeSlice(dt, 0)
-	if err != nil {
-		return 0, false
-	}
-	if fmt.Sprintf("%T", want) != fmt.Sprintf("%T", data) {
-		return 0, false
-	}
+	var n int
+	var class DType
 	switch v := data.(type) {
 	case []float32:
-		return len(v), true
+		n, class = len(v), Float
 	case []float64:
-		return len(v), true
+		n, class = len(v), Double
 	case []int32:
-		return len(v), true
+		n, class = len(v), Int32
 	case []uint8:
-		return len(v), true
+		n, class = len(v), Uint8
 	case []int16:
-		return len(v), true
+		n, class = len(v), Int16
 	case []int8:
-		return len(v), true
+		n, class = len(v), Int8
 	case []string:
-		return len(v), true
+		n, class = len(v), String
 	case []complex64:
-		return len(v), true
+		n, class = len(v), Complex64
 	case []complex128:
-		return len(v), true
+		n, class = len(v), Complex128
 	case []int64:
-		return len(v), true
+		n, class = len(v), Int64
 	case []bool:
-		return len(v), true
+		n, class = len(v), Bool
 	case []uint16:
-		return len(v), true
+		n, class = len(v), Uint16
 	case []uint32:
-		return len(v), true
+		n, class = len(v), Uint32
 	case []uint64:
-		return len(v), true
+		n, class = len(v), Uint64
 	case []any:
-		return len(v), true
+		n, class = len(v), Resource
+	default:
+		return 0, false
 	}
-	return 0, false
+	return n, storageClass(dt) == class
+}
+
+// storageClass is the dtype whose Go slice type holds dt's values (the
+// quantized and 16-bit float types share the plain integers' slices), or
+// Invalid.
+func storageClass(dt DType) DType {
+	switch b := dt.Base(); b {
+	case Float, Double, Int32, Uint8, Int16, Int8, String, Complex64, Complex128, Int64, Bool, Uint16, Uint32, Uint64:
+		return b
+	case Qint32:
+		return Int32
+	case Quint8:
+		return Uint8
+	case Qint16:
+		return Int16
+	case Qint8:
+		return Int8
+	case Quint16, Half, BFloat16:
+		return Uint16
+	case Resource, Variant:
+		return Resource
+	}
+	return Invalid
 }
 
 func cloneSlice(data any) any {

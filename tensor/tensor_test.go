@@ -71,3 +71,25 @@ func TestDTypeNames(t *testing.T) {
 		t.Fatalf("DT_FLOAT_REF: base %v ref %v name %q", d.Base(), d.IsRef(), d.String())
 	}
 }
+
+// TestNewChecksSliceType checks that New accepts exactly the Go slice type
+// each dtype is stored in.
+func TestNewChecksSliceType(t *testing.T) {
+	for _, c := range []struct {
+		dt   DType
+		data any
+		ok   bool
+	}{
+		{Float, []float32{1}, true}, {Float, []float64{1}, false}, {Double, []float32{1}, false},
+		{Half, []uint16{1}, true}, {BFloat16, []uint16{1}, true}, {Uint16, []uint16{1}, true}, {Half, []int16{1}, false},
+		{Qint8, []int8{1}, true}, {Quint8, []uint8{1}, true}, {Qint32, []int32{1}, true}, {Qint16, []int16{1}, true},
+		{Int32, []int64{1}, false}, {Int64, []int64{1}, true}, {String, []string{"a"}, true}, {String, []byte("a"), false},
+		{Resource, []any{nil}, true}, {Variant, []any{nil}, true}, {Bool, []bool{true}, true}, {Bool, []uint8{1}, false},
+		{Complex64, []complex64{1}, true}, {Complex128, []complex64{1}, false}, {Invalid, []float32{1}, false},
+	} {
+		_, err := New(c.dt, []int{1}, c.data)
+		if (err == nil) != c.ok {
+			t.Errorf("New(%s, %T): error %v, want ok=%v", c.dt, c.data, err, c.ok)
+		}
+	}
+}
