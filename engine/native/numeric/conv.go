@@ -105,6 +105,15 @@ func convRowsEpi(threads int, g *convGeom, x, f, out []float32, parts *splitPart
 	outRow := g.ww.out * g.co
 	pb := weights.packed(false, k, g.co, f, g.co, trusted)
 	overwrite := kernel.sim != nil && kernel.wide != nil // every tile is stored, not added
+	// The GEMM adds the bias and applies Relu as it stores each tile; the
+	// rest of the epilogue (pooling) runs on the finished rows.
+	var te *tileEpi
+	if epi != nil && (epi.Bias != nil || epi.Relu) {
+		te = &tileEpi{bias: epi.Bias, relu: epi.Relu}
+		rest := *epi
+		rest.Bias, rest.Relu = nil, false
+		epi = &rest
+	}
 	// emit stores output row r from buf (g.ww.out pixels × co, scratch the
 	// caller owns), applying the epilogue first.
 	emit := func(r int, buf []float32, tmp *[]float32) {
@@ -141,7 +150,7 @@ func convRowsEpi(threads int, g *convGeom, x, f, out []float32, parts *splitPart
 				if !overwrite {
 					clear(scratch)
 				}
-				sgemmPacked(1, false, m, 1, x[c0*g.w*g.ci:], g.ci, pb, scratch, g.co, overwrite)
+				sgemmPackedEpi(1, false, m, 1, x[c0*g.w*g.ci:], g.ci, pb, scratch, g.co, overwrite, te)
 				for r := c0; r < c1; r++ {
 					emit(r, scratch[(r-c0)*g.w*g.co:((r-c0)*g.w+g.ww.out)*g.co], &tmp)
 				}
@@ -190,7 +199,7 @@ func convRowsEpi(threads int, g *convGeom, x, f, out []float32, parts *splitPart
 			if !overwrite {
 				clear(dst)
 			}
-			sgemmPacked(inner, false, g.ww.out, 1, src, g.ww.stride*g.ci, pb, dst, g.co, overwrite)
+			sgemmPackedEpi(inner, false, g.ww.out, 1, src, g.ww.stride*g.ci, pb, dst, g.co, overwrite, te)
 			emit(r, dst, &tmp)
 		}
 	}

@@ -14,8 +14,51 @@ type microKernel func(k int, a []float32, rs, ps int, b, c []float32, ldc int)
 // initialized).
 type maskKernel func(k int, a, a2 []float32, rs, ps int, b, c []float32, ldc, nw, rows, add int)
 
-// pairKernel is a maskKernel over two adjacent B panels (see kernelSet).
-type pairKernel func(k int, a, a2 []float32, rs, ps int, b, b2, c []float32, ldc, nw2, rows, add int)
+// pairKernel is a maskKernel over two adjacent B panels (see kernelSet)
+// that can also finish the rows it stores: flags epiBias adds bias (from
+// the tile's first column), epiRelu applies Relu, in that order, after
+// any old value of C was added.
+type pairKernel func(k int, a, a2 []float32, rs, ps int, b, b2, c []float32, ldc, nw2, rows, add int, bias []float32, flags int)
+
+// Tile epilogue flags (pairKernel, tileEpi).
+const (
+	epiBias = 1 << iota
+	epiRelu
+)
+
+// tileEpi is a bias (by column of C) and/or Relu applied to C as the
+// product's last depth block stores it, so that C need not be read again.
+type tileEpi struct {
+	bias []float32 // nil: none
+	relu bool
+}
+
+func (e *tileEpi) flags() int {
+	f := 0
+	if e.bias != nil {
+		f |= epiBias
+	}
+	if e.relu {
+		f |= epiRelu
+	}
+	return f
+}
+
+// apply finishes rows [0, rows) × columns [j, j+nw) of c (row stride ldc,
+// starting at c[0] for column 0) in Go, for the kernels without flags.
+func (e *tileEpi) apply(c []float32, ldc, rows, j, nw int) {
+	for r := 0; r < rows; r++ {
+		row := c[r*ldc+j : r*ldc+j+nw]
+		switch {
+		case e.bias != nil && e.relu:
+			biasReluRow(row, row, e.bias[j:j+nw])
+		case e.bias != nil:
+			biasAddT(row, row, e.bias[j:j+nw], 1, nw)
+		case e.relu:
+			reluF32(row, row)
+		}
+	}
+}
 
 // kernelSet is the micro-kernels one product uses: six is the mr×nr
 // kernel every machine has; wide (2mr×nr) and six masked (mr×nr, column

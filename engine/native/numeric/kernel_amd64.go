@@ -22,10 +22,10 @@ func kernelAVX2asm(k int, a *float32, rs, ps int, b, c *float32, ldc int)
 func kernelZ12asm(k int, a, a2 *float32, rs, ps int, b, c *float32, ldc, nw, rows, add int)
 
 //go:noescape
-func kernelZ12x32asm(k int, a, a2 *float32, rs, ps int, b *float32, boff int, c *float32, ldc, nw2, rows, add int)
+func kernelZ12x32asm(k int, a, a2 *float32, rs, ps int, b *float32, boff int, c *float32, ldc, nw2, rows, add int, bias *float32, flags int)
 
 //go:noescape
-func kernelZ6x32asm(k int, a, a2 *float32, rs, ps int, b *float32, boff int, c *float32, ldc, nw2, rows, add int)
+func kernelZ6x32asm(k int, a, a2 *float32, rs, ps int, b *float32, boff int, c *float32, ldc, nw2, rows, add int, bias *float32, flags int)
 
 //go:noescape
 func kernelZ6asm(k int, a, a2 *float32, rs, ps int, b, c *float32, ldc, nw, rows, add int)
@@ -57,8 +57,9 @@ func kernelZ12(k int, a, a2 []float32, rs, ps int, b, c []float32, ldc, nw, rows
 // kernelZ12x32 checks the extents the assembly will touch, then runs it:
 // twelve rows of A (all read; the first rows of C stored), the 16 columns
 // of panel b and the first nw2 (1..16) of panel b2, which must follow b in
-// the same slice.
-func kernelZ12x32(k int, a, a2 []float32, rs, ps int, b, b2, c []float32, ldc, nw2, rows, add int) {
+// the same slice. flags (epiBias, epiRelu) add bias[0:16+nw2] and apply
+// Relu to each stored row.
+func kernelZ12x32(k int, a, a2 []float32, rs, ps int, b, b2, c []float32, ldc, nw2, rows, add int, bias []float32, flags int) {
 	if k == 0 || nw2 <= 0 || rows <= 0 {
 		return
 	}
@@ -68,11 +69,11 @@ func kernelZ12x32(k int, a, a2 []float32, rs, ps int, b, b2, c []float32, ldc, n
 	_ = b2[k*nr-1]
 	nw2, rows = min(nw2, nr), min(rows, 2*mr)
 	_ = c[(rows-1)*ldc+nr+nw2-1]
-	kernelZ12x32asm(k, &a[0], &a2[0], rs, ps, &b[0], panelGap(b, b2), &c[0], ldc, nw2, rows, add)
+	kernelZ12x32asm(k, &a[0], &a2[0], rs, ps, &b[0], panelGap(b, b2), &c[0], ldc, nw2, rows, add, biasPtr(bias, nw2, flags), flags)
 }
 
 // kernelZ6x32 is kernelZ12x32 for six rows of A (a2 is unused).
-func kernelZ6x32(k int, a, _ []float32, rs, ps int, b, b2, c []float32, ldc, nw2, rows, add int) {
+func kernelZ6x32(k int, a, _ []float32, rs, ps int, b, b2, c []float32, ldc, nw2, rows, add int, bias []float32, flags int) {
 	if k == 0 || nw2 <= 0 || rows <= 0 {
 		return
 	}
@@ -81,7 +82,17 @@ func kernelZ6x32(k int, a, _ []float32, rs, ps int, b, b2, c []float32, ldc, nw2
 	_ = b2[k*nr-1]
 	nw2, rows = min(nw2, nr), min(rows, mr)
 	_ = c[(rows-1)*ldc+nr+nw2-1]
-	kernelZ6x32asm(k, &a[0], &a[0], rs, ps, &b[0], panelGap(b, b2), &c[0], ldc, nw2, rows, add)
+	kernelZ6x32asm(k, &a[0], &a[0], rs, ps, &b[0], panelGap(b, b2), &c[0], ldc, nw2, rows, add, biasPtr(bias, nw2, flags), flags)
+}
+
+// biasPtr checks that bias covers the tile's columns when flags ask for
+// it and returns its start (nil without a bias).
+func biasPtr(bias []float32, nw2, flags int) *float32 {
+	if flags&epiBias == 0 {
+		return nil
+	}
+	_ = bias[nr+nw2-1]
+	return &bias[0]
 }
 
 // panelGap is the distance in bytes from b's first element to b2's.

@@ -100,6 +100,7 @@ type gemm struct {
 	lda, ldb, ldc  int
 	pre            *packedB // B packed once for many products, or nil
 	fresh          bool     // C is all zeros on entry: the first depth block may overwrite it
+	epi            *tileEpi // applied as the last depth block stores C, or nil
 }
 
 // packedB is a k×n right-hand matrix packed for the micro-kernel once, for
@@ -127,10 +128,16 @@ func newPackedB(transB bool, k, n int, b []float32, ldb int) *packedB {
 // k×m when transA) with B pre-packed, on up to threads goroutines. fresh
 // promises that C is all zeros, so it may be overwritten rather than read.
 func sgemmPacked(threads int, transA bool, m int, alpha float32, a []float32, lda int, pb *packedB, c []float32, ldc int, fresh bool) {
+	sgemmPackedEpi(threads, transA, m, alpha, a, lda, pb, c, ldc, fresh, nil)
+}
+
+// sgemmPackedEpi is sgemmPacked that finishes C with epi (nil: nothing)
+// as it stores it; epi's bias has pb.n columns.
+func sgemmPackedEpi(threads int, transA bool, m int, alpha float32, a []float32, lda int, pb *packedB, c []float32, ldc int, fresh bool, epi *tileEpi) {
 	if m <= 0 || pb.n <= 0 || pb.k <= 0 || alpha == 0 {
 		return
 	}
-	g := gemm{ks: kernel, transA: transA, k: pb.k, alpha: alpha, a: a, lda: lda, c: c, ldc: ldc, pre: pb, fresh: fresh}
+	g := gemm{ks: kernel, transA: transA, k: pb.k, alpha: alpha, a: a, lda: lda, c: c, ldc: ldc, pre: pb, fresh: fresh, epi: epi}
 	g.parallel(m, pb.n, threads)
 }
 
@@ -247,6 +254,9 @@ func (g *gemm) panel(pa, bp []float32, ic, mb, pc, kb, j, nw int, direct bool, a
 			}
 		}
 	}
+	if g.epi != nil && pc+kb == g.k {
+		g.epi.apply(g.c[ic*g.ldc:], g.ldc, mb, j, nw)
+	}
 }
 
 // panelPair is panel for two adjacent B panels (bp holds both, 2nr
@@ -255,14 +265,22 @@ func (g *gemm) panel(pa, bp []float32, ic, mb, pc, kb, j, nw int, direct bool, a
 // a block's A are read from the zero-padded packed panels, never stored.
 func (g *gemm) panelPair(pa, bp []float32, ic, mb, pc, kb, j, nw2 int, direct bool, add int) {
 	b1, b2 := bp[:nr*kb], bp[nr*kb:2*nr*kb]
+	var bias []float32
+	flags := 0
+	if g.epi != nil && pc+kb == g.k {
+		flags = g.epi.flags()
+		if g.epi.bias != nil {
+			bias = g.epi.bias[j:]
+		}
+	}
 	ir := 0
 	for ; mb-ir >= 2*mr; ir += 2 * mr {
 		ci := (ic+ir)*g.ldc + j
 		if direct {
 			o := (ic+ir)*g.lda + pc
-			g.ks.wide2(kb, g.a[o:], g.a[o+mr*g.lda:], g.lda, 1, b1, b2, g.c[ci:], g.ldc, nw2, 2*mr, add)
+			g.ks.wide2(kb, g.a[o:], g.a[o+mr*g.lda:], g.lda, 1, b1, b2, g.c[ci:], g.ldc, nw2, 2*mr, add, bias, flags)
 		} else {
-			g.ks.wide2(kb, pa[ir*kb:(ir+mr)*kb], pa[(ir+mr)*kb:(ir+2*mr)*kb], 1, mr, b1, b2, g.c[ci:], g.ldc, nw2, 2*mr, add)
+			g.ks.wide2(kb, pa[ir*kb:(ir+mr)*kb], pa[(ir+mr)*kb:(ir+2*mr)*kb], 1, mr, b1, b2, g.c[ci:], g.ldc, nw2, 2*mr, add, bias, flags)
 		}
 	}
 	rem := mb - ir
@@ -274,15 +292,15 @@ func (g *gemm) panelPair(pa, bp []float32, ic, mb, pc, kb, j, nw2 int, direct bo
 		if direct { // packA left this full panel in place; the kernel needs both packed
 			g.packA6(pa[ir*kb:(ir+mr)*kb], ic+ir, mr, pc, kb)
 		}
-		g.ks.wide2(kb, pa[ir*kb:(ir+mr)*kb], pa[(ir+mr)*kb:(ir+2*mr)*kb], 1, mr, b1, b2, g.c[ci:], g.ldc, nw2, rem, add)
+		g.ks.wide2(kb, pa[ir*kb:(ir+mr)*kb], pa[(ir+mr)*kb:(ir+2*mr)*kb], 1, mr, b1, b2, g.c[ci:], g.ldc, nw2, rem, add, bias, flags)
 		return
 	}
 	if direct && rem == mr {
 		o := (ic+ir)*g.lda + pc
-		g.ks.sim2(kb, g.a[o:], nil, g.lda, 1, b1, b2, g.c[ci:], g.ldc, nw2, rem, add)
+		g.ks.sim2(kb, g.a[o:], nil, g.lda, 1, b1, b2, g.c[ci:], g.ldc, nw2, rem, add, bias, flags)
 		return
 	}
-	g.ks.sim2(kb, pa[ir*kb:(ir+mr)*kb], nil, 1, mr, b1, b2, g.c[ci:], g.ldc, nw2, rem, add)
+	g.ks.sim2(kb, pa[ir*kb:(ir+mr)*kb], nil, 1, mr, b1, b2, g.c[ci:], g.ldc, nw2, rem, add, bias, flags)
 }
 
 // direct reports whether the kernels read A in place (full panels are not

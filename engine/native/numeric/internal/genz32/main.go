@@ -37,12 +37,15 @@ func kernel(b *strings.Builder, rows int) {
 		a2 = "a2 unused"
 	}
 	w("")
-	w("// func kernelZ%dx32asm(k int, a, a2 *float32, rs, ps int, b *float32, boff int, c *float32, ldc, nw2, rows, add int)", rows)
+	w("// func kernelZ%dx32asm(k int, a, a2 *float32, rs, ps int, b *float32, boff int, c *float32, ldc, nw2, rows, add int, bias *float32, flags int)", rows)
 	w("// C[%dx32] += A·B: row r<6 of A at a[r*rs+p*ps], %s;", rows, a2)
 	w("// B's first panel at b, its second boff bytes after it. The first rows rows")
 	w("// (1..%d) of C are stored: all 16 columns of the first panel, the first nw2", rows)
 	w("// (1..16) of the second. With add == 0 C is overwritten (C := A·B).")
-	w("TEXT ·kernelZ%dx32asm(SB), NOSPLIT, $0-96", rows)
+	w("// Before a row is stored, flags bit 0 adds bias[0:32] to it (after C's old")
+	w("// value, if added) and bit 1 applies Relu as the Relu op (a value with the")
+	w("// sign bit set becomes +0).")
+	w("TEXT ·kernelZ%dx32asm(SB), NOSPLIT, $0-112", rows)
 	for _, l := range []string{"MOVQ k+0(FP), CX", "MOVQ a+8(FP), SI", "MOVQ a2+16(FP), R12", "MOVQ rs+24(FP), R9",
 		"MOVQ ps+32(FP), R11", "MOVQ b+40(FP), DI", "MOVQ boff+48(FP), BX", "MOVQ c+56(FP), DX", "MOVQ ldc+64(FP), R8",
 		"MOVQ nw2+72(FP), AX", "MOVL $1, R14", "SHLXL AX, R14, R14", "DECL R14", "KMOVW R14, K1", "MOVQ rows+80(FP), R14",
@@ -77,6 +80,13 @@ func kernel(b *strings.Builder, rows int) {
 	w("\tDECQ CX")
 	w("\tJNE loop%d", rows)
 	w("store%d:", rows)
+	w("\tMOVQ flags+104(FP), BX")
+	w("\tTESTQ $1, BX")
+	w("\tJEQ nobias%d", rows)
+	w("\tMOVQ bias+96(FP), R11")
+	w("\tVMOVUPS (R11), Z0")
+	w("\tVMOVUPS.Z 64(R11), K1, Z1")
+	w("nobias%d:", rows)
 	w("\tMOVQ add+88(FP), AX")
 	w("\tTESTQ AX, AX")
 	w("\tJEQ overwrite%d", rows)
@@ -87,17 +97,35 @@ func kernel(b *strings.Builder, rows int) {
 			w("\tADDQ R8, DX")
 		}
 	}
+	// epi adds the bias and applies Relu to row r's accumulators.
+	epi := func(path string, r int) {
+		lo, hi := 8+2*r, 9+2*r
+		w("\tTESTQ $1, BX")
+		w("\tJEQ nb%s%d_%d", path, rows, r)
+		w("\tVADDPS Z0, Z%d, Z%d", lo, lo)
+		w("\tVADDPS Z1, Z%d, Z%d", hi, hi)
+		w("nb%s%d_%d:", path, rows, r)
+		w("\tTESTQ $2, BX")
+		w("\tJEQ nr%s%d_%d", path, rows, r)
+		w("\tVPSRAD $31, Z%d, Z2", lo)
+		w("\tVPANDND Z%d, Z2, Z%d", lo, lo)
+		w("\tVPSRAD $31, Z%d, Z3", hi)
+		w("\tVPANDND Z%d, Z3, Z%d", hi, hi)
+		w("nr%s%d_%d:", path, rows, r)
+	}
 	for r := range rows {
 		w("\tVADDPS (DX), Z%d, Z%d", 8+2*r, 8+2*r)
-		w("\tVMOVUPS Z%d, (DX)", 8+2*r)
 		w("\tVMOVUPS.Z 64(DX), K1, Z2")
 		w("\tVADDPS Z2, Z%d, Z%d", 9+2*r, 9+2*r)
+		epi("a", r)
+		w("\tVMOVUPS Z%d, (DX)", 8+2*r)
 		w("\tVMOVUPS Z%d, K1, 64(DX)", 9+2*r)
 		next(r)
 	}
 	w("\tJMP done%d", rows)
 	w("overwrite%d:", rows)
 	for r := range rows {
+		epi("o", r)
 		w("\tVMOVUPS Z%d, (DX)", 8+2*r)
 		w("\tVMOVUPS Z%d, K1, 64(DX)", 9+2*r)
 		next(r)
