@@ -46,7 +46,7 @@ func sgemmWith(kern kernelSet, transA, transB bool, m, n, k int, alpha float32, 
 // wide, as for a small batch times a wide filter.
 func (g *gemm) parallel(m, n, threads int) {
 	work := float64(m) * float64(n) * float64(g.k)
-	t := max(1, min(threads, int(work/(1<<17))))
+	t := max(1, min(threads, int(work/(1<<20)))) // a goroutine costs microseconds: ~2 MFLOP each at least
 	if t == 1 {
 		g.run(0, m, 0, n)
 		return
