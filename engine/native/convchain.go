@@ -355,22 +355,14 @@ func (ch *convChain) run(kc *kernelContext, x *tensor.Tensor, in []*tensor.Tenso
 	return x, nil
 }
 
-// convOutShape is the output shape of a stride-1 VALID one-row-filter
-// Conv2D (the only kind Conv2DEpilogue computes), or nil.
-func convOutShape(x, f *tensor.Tensor) []int {
-	if x.Rank() != 4 || f.Rank() != 4 {
-		return nil
-	}
-	return []int{x.Dim(0), x.Dim(1), x.Dim(2) - f.Dim(1) + 1, f.Dim(3)}
-}
-
 // runConvChain computes a Conv2D step with a folded chain: in one pass
 // when the chain maps onto a numeric.Epilogue, else the convolution and
 // then the chain's steps.
 func (s *session) runConvChain(kc *kernelContext, st *step, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	x, f := in[0], in[1]
+	kc.st = st
 	if kc.trace == nil {
-		if shape := convOutShape(x, f); shape != nil {
+		if shape, err := numeric.Conv2DOutShape(kc, x, f); err == nil {
 			if epi, final, ok := st.epi.epilogue(in, shape); ok {
 				kc.st = st
 				// Any error (Conv2D's own included) falls back to the
@@ -457,8 +449,9 @@ func (s *session) runFusedChains(kc *kernelContext, st *step, x *tensor.Tensor, 
 // when it does not apply.
 func (s *session) fusedEpilogue(kc *kernelContext, st *step, x *tensor.Tensor, fw *fusedWeights, in []*tensor.Tensor) ([]*tensor.Tensor, bool) {
 	g := st.fused
-	shape := convOutShape(x, fw.w)
-	if shape == nil {
+	kc.st = st
+	shape, err := numeric.Conv2DOutShape(kc, x, fw.w)
+	if err != nil {
 		return nil, false
 	}
 	var epi numeric.Epilogue

@@ -30,7 +30,7 @@ type Epilogue struct {
 
 // ErrNoEpilogue is returned by Conv2DEpilogue when the convolution is not
 // one it can fold an epilogue into (not float32, a filter of more than one
-// row, dilated width, padded or strided windows, a pooling window wider
+// row, a dilated width, a strided or padded height, a pooling window wider
 // than the output): the caller runs the separate kernels instead.
 var ErrNoEpilogue = errors.New("convolution does not take an epilogue")
 
@@ -101,8 +101,9 @@ func (e *Epilogue) row(buf []float32, w, co int, tmp *[]float32) int {
 }
 
 // Conv2DEpilogue is Conv2D (input in[0], filter in[1], attrs from c)
-// followed by epi, for a filter of one row over stride-1 VALID windows
-// (Keras Conv1D): the output [n, oh, ow', co] has the pooled width ow'.
+// followed by epi, for a filter of one row (Keras Conv1D, any padding and
+// stride along the width): the output [n, oh, ow', co] has the pooled
+// width ow'.
 // With widths (as Conv2DSplit) it returns one output per part of the
 // filter's output channels, each with its slice of epi's bias; without,
 // one output. It returns ErrNoEpilogue (and nothing else is done) for
@@ -121,8 +122,7 @@ func Conv2DEpilogue(c op.Context, in []*tensor.Tensor, widths []int, epi Epilogu
 	if err != nil {
 		return nil, err
 	}
-	if g.kh != 1 || g.ww.dil != 1 || g.ww.stride != 1 || g.ww.padBefore != 0 || g.ww.out != g.w-g.kw+1 ||
-		g.hw.stride != 1 || g.hw.padBefore != 0 || g.hw.out != g.h ||
+	if g.kh != 1 || g.ww.dil != 1 || g.hw.stride != 1 || g.hw.padBefore != 0 || g.hw.out != g.h ||
 		(epi.Bias != nil && len(epi.Bias) != g.co) {
 		return nil, ErrNoEpilogue
 	}
@@ -150,4 +150,14 @@ func Conv2DEpilogue(c op.Context, in []*tensor.Tensor, widths []int, epi Epilogu
 		convRowsEpi(c.Threads(), g, xv, fv, nil, sp, &epi, constInput(c, 1))
 	}
 	return outs, nil
+}
+
+// Conv2DOutShape is the output shape [n, oh, ow, co] of Conv2D on x and f
+// with c's attrs, or Conv2D's error for them.
+func Conv2DOutShape(c op.Context, x, f *tensor.Tensor) ([]int, error) {
+	g, err := convSetup(c, x, f)
+	if err != nil {
+		return nil, err
+	}
+	return []int{g.n, g.hw.out, g.ww.out, g.co}, nil
 }

@@ -23,17 +23,22 @@ func TestConv2DEpilogueMatchesKernels(t *testing.T) {
 		widths          []int
 		epi             Epilogue // Bias set below when bias is true
 		bias            bool
+		pad             string // default VALID
+		stride          int64  // along the width; default 1
 	}
 	cases := []tc{
-		{5, 1, 100, 50, 3, []int{25, 25, 25, 25}, Epilogue{Relu: true, PoolK: 2, PoolS: 2}, true}, // fused first layer
-		{40, 1, 49, 25, 3, nil, Epilogue{Relu: true, PoolK: 2, PoolS: 2}, true},                   // second layer, two chunks
-		{7, 1, 23, 50, 3, nil, Epilogue{Relu: true}, true},                                        // last conv: no pooling
-		{1, 1, 100, 50, 3, []int{30, 70}, Epilogue{Relu: true, PoolK: 3, PoolS: 1}, true},         // batch of one
-		{3, 2, 17, 6, 4, nil, Epilogue{PoolK: 3, PoolS: 2}, false},                                // pooling only
-		{6, 1, 12, 5, 2, nil, Epilogue{Relu: true}, false},                                        // relu only
-		{6, 1, 12, 5, 2, []int{1, 0, 6}, Epilogue{}, true},                                        // bias only, an empty part
-		{9, 1, 23, 50, 3, nil, Epilogue{Relu: true, Reduce: true}, true},                          // last conv + GlobalMaxPooling1D
-		{1, 2, 10, 4, 3, []int{3, 5}, Epilogue{Reduce: true}, false},                              // reduce only, two rows per image
+		{5, 1, 100, 50, 3, []int{25, 25, 25, 25}, Epilogue{Relu: true, PoolK: 2, PoolS: 2}, true, "", 0}, // fused first layer
+		{40, 1, 49, 25, 3, nil, Epilogue{Relu: true, PoolK: 2, PoolS: 2}, true, "", 0},                   // second layer, two chunks
+		{7, 1, 23, 50, 3, nil, Epilogue{Relu: true}, true, "", 0},                                        // last conv: no pooling
+		{1, 1, 100, 50, 3, []int{30, 70}, Epilogue{Relu: true, PoolK: 3, PoolS: 1}, true, "", 0},         // batch of one
+		{3, 2, 17, 6, 4, nil, Epilogue{PoolK: 3, PoolS: 2}, false, "", 0},                                // pooling only
+		{6, 1, 12, 5, 2, nil, Epilogue{Relu: true}, false, "", 0},                                        // relu only
+		{6, 1, 12, 5, 2, []int{1, 0, 6}, Epilogue{}, true, "", 0},                                        // bias only, an empty part
+		{9, 1, 23, 50, 3, nil, Epilogue{Relu: true, Reduce: true}, true, "", 0},                          // last conv + GlobalMaxPooling1D
+		{1, 2, 10, 4, 3, []int{3, 5}, Epilogue{Reduce: true}, false, "", 0},                              // reduce only, two rows per image
+		{4, 1, 30, 6, 3, nil, Epilogue{Relu: true, PoolK: 2, PoolS: 2}, true, "SAME", 1},                 // Conv1D padding='same'
+		{3, 1, 31, 5, 4, []int{7, 9}, Epilogue{Relu: true, PoolK: 2, PoolS: 2}, true, "SAME", 2},         // strided, split
+		{2, 1, 20, 3, 5, nil, Epilogue{Relu: true}, true, "VALID", 3},                                    // strided VALID
 	}
 	for ci, c := range cases {
 		co := 0
@@ -50,7 +55,11 @@ func TestConv2DEpilogueMatchesKernels(t *testing.T) {
 		if c.bias {
 			epi.Bias = tensor.MustValues[float32](bias)
 		}
-		at := attrs{"strides": aIs(1, 1, 1, 1), "padding": aS("VALID")}
+		pad, stride := c.pad, c.stride
+		if pad == "" {
+			pad, stride = "VALID", 1
+		}
+		at := attrs{"strides": aIs(1, 1, stride, 1), "padding": aS(pad)}
 		// The separate kernels.
 		want := run1(t, "Conv2D", at, x, f)
 		if c.bias {
@@ -125,8 +134,9 @@ func TestConv2DEpilogueDeclines(t *testing.T) {
 		epi  Epilogue
 		want error
 	}{
-		"SAME padding":   {ctx("SAME", 1, 1, 1, 1), []*tensor.Tensor{x, f}, Epilogue{Relu: true}, ErrNoEpilogue},
-		"strided":        {ctx("VALID", 1, 1, 2, 1), []*tensor.Tensor{x, f}, Epilogue{Relu: true}, ErrNoEpilogue},
+		"strided height": {ctx("VALID", 1, 2, 1, 1), []*tensor.Tensor{randF32(r, 1, 4, 6, 3), f}, Epilogue{Relu: true}, ErrNoEpilogue},
+		"dilated": {&fakeCtx{node: "n_Conv2D", def: def, attrs: attrs{"strides": aIs(1, 1, 1, 1), "dilations": aIs(1, 1, 2, 1), "padding": aS("VALID")},
+			res: op.NewResources(), threads: 2}, []*tensor.Tensor{x, f}, Epilogue{}, ErrNoEpilogue},
 		"3x3 filter":     {ctx("VALID", 1, 1, 1, 1), []*tensor.Tensor{randF32(r, 1, 5, 5, 3), randF32(r, 3, 3, 3, 4)}, Epilogue{}, ErrNoEpilogue},
 		"pool wider":     {ctx("VALID", 1, 1, 1, 1), []*tensor.Tensor{x, f}, Epilogue{PoolK: 9, PoolS: 1}, ErrNoEpilogue},
 		"bias length":    {ctx("VALID", 1, 1, 1, 1), []*tensor.Tensor{x, f}, Epilogue{Bias: make([]float32, 3)}, ErrNoEpilogue},
