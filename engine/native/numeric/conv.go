@@ -118,6 +118,10 @@ func convRowsEpi(threads int, g *convGeom, x, f, out []float32, parts *splitPart
 	// caller owns), applying the epilogue first.
 	emit := func(r int, buf []float32, tmp *[]float32) {
 		px := g.ww.out
+		if parts != nil && epi != nil && epi.PoolK > 0 && !epi.Reduce && epi.Bias == nil && !epi.Relu {
+			parts.poolScatter(r, px, g.co, buf, epi.PoolK, epi.PoolS)
+			return
+		}
 		if epi != nil {
 			px = epi.row(buf, px, g.co, tmp)
 		}

@@ -12,6 +12,31 @@ type splitParts struct {
 	data         [][]float32
 }
 
+// poolScatter max-pools output row r (w pixels × co channels in row,
+// windows of k pixels every s, VALID) straight into the parts: as
+// Epilogue.row's pooling followed by scatter, with the same maxPair calls
+// in the same order per element, without writing the pooled row first.
+func (sp *splitParts) poolScatter(r, w, co int, row []float32, k, s int) {
+	wp := (w-k)/s + 1
+	for i, pw := range sp.widths {
+		if pw == 0 {
+			continue
+		}
+		off, d := sp.offs[i], sp.data[i][r*wp*pw:(r+1)*wp*pw]
+		for q := 0; q < wp; q++ {
+			dst, p0 := d[q*pw:(q+1)*pw], q*s
+			if k >= 2 {
+				maxPair(dst, row[p0*co+off:p0*co+off+pw], row[(p0+1)*co+off:(p0+1)*co+off+pw])
+			} else {
+				copy(dst, row[p0*co+off:p0*co+off+pw])
+			}
+			for p := p0 + 2; p < p0+k; p++ {
+				maxPair(dst, dst, row[p*co+off:p*co+off+pw])
+			}
+		}
+	}
+}
+
 // newSplitParts lays out parts of the given widths over co channels;
 // the widths must be non-negative and add up to co.
 func newSplitParts(c op.Context, widths []int, co int) (*splitParts, error) {
