@@ -30,9 +30,17 @@
 // inputs; small equal Consts); sibling fusion: Conv2D (NHWC) or MatMul
 // nodes with equal attrs that read the same tensor run as one wide op on
 // their weights concatenated along the output channel (cached while the
-// weight tensors are unchanged), its output split per node; and a BiasAdd
-// read only by a Relu runs as one pass, in place when its input buffer is
-// private to the run. Graph plans with several independent heavy nodes run
+// weight tensors are unchanged), its output split per node; a Conv2D and
+// the BiasAdd, Relu and MaxPool or Max (global pooling) that follow it
+// through Keras' Squeeze/ExpandDims views run as one pass that finishes
+// each output row in cache (convchain.go; numeric.Conv2DEpilogue); a
+// BiasAdd read only by a Relu runs as one pass, in place when its input
+// buffer is private to the run; and the steps that compute model constants
+// (Consts, variable reads and views of them) run once per plan and are
+// reused until a variable is assigned (memo.go). Kernels learn which inputs
+// are model constants (numeric.ConstInputs) and may borrow recycled dirty
+// buffers for outputs they overwrite (arena.go), in plans that cannot keep
+// a value past the run. Graph plans with several independent heavy nodes run
 // on a scheduler that starts each node when its inputs are ready, on up to
 // Threads goroutines, sharing the threads among the kernels running at
 // once (Context.Threads); function bodies run sequentially.
