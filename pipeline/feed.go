@@ -3,6 +3,7 @@ package pipeline
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/scorekit/score/engine"
 	"github.com/scorekit/score/tensor"
@@ -18,6 +19,10 @@ type Feeder struct {
 	SeqLen int // tokens and ids kinds
 	rank   int // text kind: 1 -> [n], 2 -> [n,1]
 	enc    *tokenize.Encoder
+	// bufs holds the data slices of inputs given back by recycle: every
+	// element of a row is written by the encoders, so a reused slice needs
+	// no clearing.
+	bufs sync.Pool
 }
 
 // FeedOptions choose the signature input and how to tokenize for it.
@@ -98,7 +103,7 @@ func (f *Feeder) Build(texts []string) (map[string]*tensor.Tensor, error) {
 		}
 		t, err = tensor.New(tensor.String, shape, append([]string(nil), texts...))
 	case tokenize.KindTokens:
-		data := make([]string, n*f.SeqLen)
+		data := reuse[string](&f.bufs, n*f.SeqLen)
 		for i, s := range texts {
 			f.enc.EncodeStrings(s, data[i*f.SeqLen:(i+1)*f.SeqLen])
 		}
@@ -117,23 +122,54 @@ func (f *Feeder) buildIDs(texts []string) (*tensor.Tensor, error) {
 	shape := []int{n, L}
 	switch f.DType {
 	case tensor.Int64:
-		ids := make([]int64, n*L)
+		ids := reuse[int64](&f.bufs, n*L)
 		for i, s := range texts {
 			f.enc.EncodeIDs(s, ids[i*L:(i+1)*L])
 		}
 		return tensor.New(tensor.Int64, shape, ids)
 	case tensor.Int32:
-		ids := make([]int32, n*L)
+		ids := reuse[int32](&f.bufs, n*L)
 		for i, s := range texts {
 			f.enc.EncodeIDs32(s, ids[i*L:(i+1)*L])
 		}
 		return tensor.New(tensor.Int32, shape, ids)
 	default:
-		ids := make([]float32, n*L)
+		ids := reuse[float32](&f.bufs, n*L)
 		for i, s := range texts {
 			f.enc.EncodeFloat32(s, ids[i*L:(i+1)*L])
 		}
 		return tensor.New(tensor.Float, shape, ids)
+	}
+}
+
+// reuse returns a slice of n elements, a recycled one when pool has one
+// of that type with room. Its elements are not cleared.
+func reuse[T any](pool *sync.Pool, n int) []T {
+	if p, ok := pool.Get().(*[]T); ok && cap(*p) >= n {
+		return (*p)[:n]
+	}
+	return make([]T, n)
+}
+
+// recycle takes back the token and id inputs that Build made, once the
+// engine has run them (engines never keep their inputs, see engine.Model).
+func (f *Feeder) recycle(feeds map[string]*tensor.Tensor) {
+	if f.Kind == tokenize.KindText {
+		return
+	}
+	t := feeds[f.Key]
+	if t == nil {
+		return
+	}
+	switch d := t.Data().(type) {
+	case []string:
+		f.bufs.Put(&d)
+	case []int64:
+		f.bufs.Put(&d)
+	case []int32:
+		f.bufs.Put(&d)
+	case []float32:
+		f.bufs.Put(&d)
 	}
 }
 

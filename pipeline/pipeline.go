@@ -243,6 +243,8 @@ func (r *runner) engineStage(ctx context.Context, in <-chan *batch, out chan<- *
 				return err
 			}
 			b.scores, b.rowErrs = scores, rowErrs
+			r.feeder.recycle(b.feeds)
+			b.feeds = nil
 		}
 		if err := send(ctx, out, b); err != nil {
 			return err
@@ -329,10 +331,17 @@ func (r *runner) writeStage(ctx context.Context, in <-chan *batch) error {
 func (r *runner) writeBatch(b *batch) error {
 	t0 := time.Now()
 	rows := make([]writer.Row, len(b.recs))
+	cols := r.src.Columns()
+	// One allocation for the whole batch's field values.
+	vals, nulls := make([]string, len(cols)*len(b.recs)), make([]bool, len(cols)*len(b.recs))
 	vi := 0
 	for i, rec := range b.recs {
 		row := writer.Row{ID: rec.ID, Source: rec.Source, Row: rec.Row}
-		row.Fields, row.FieldNull = fieldValues(rec, r.src.Columns())
+		if len(cols) > 0 {
+			k := i * len(cols)
+			row.Fields, row.FieldNull = vals[k:k+len(cols):k+len(cols)], nulls[k:k+len(cols):k+len(cols)]
+			fieldValues(rec, cols, row.Fields, row.FieldNull)
+		}
 		switch {
 		case rec.Err != nil:
 			row.Error = rec.Err.Error()
@@ -388,21 +397,13 @@ func outputFieldNames(cols []string, plan outputPlan) []string {
 	return out
 }
 
-// fieldValues lays out a record's layout fields in column order; a field
-// the record does not have is null.
-func fieldValues(rec reader.Record, cols []string) ([]string, []bool) {
-	if len(cols) == 0 {
-		return nil, nil
-	}
-	out := make([]string, len(cols))
-	null := make([]bool, len(cols))
+// fieldValues lays out a record's layout fields in column order into out
+// and null (len(cols) each); a field the record does not have is null.
+func fieldValues(rec reader.Record, cols []string, out []string, null []bool) {
 	for i, c := range cols {
-		out[i], null[i] = rec.Fields[c], true
-		if _, ok := rec.Fields[c]; ok {
-			null[i] = false
-		}
+		v, ok := rec.Fields[c]
+		out[i], null[i] = v, !ok
 	}
-	return out, null
 }
 
 func isBlank(s string) bool {

@@ -23,6 +23,11 @@
 // byte array, directly page by page (one copy per value); id and field
 // columns through pqarrow record batches of Options.BatchRows rows. A
 // panic inside the Parquet library on a corrupt file becomes an error.
+// The text column is decoded ahead by one goroutine per Parquet source
+// (page decompression is most of the cost of reading, and this overlaps it
+// with the rest of the pipeline): it starts on the first Next, holds at
+// most four decoded chunks of BatchRows values, and Close stops it and
+// waits for it; errors reach Next at the row where they happen.
 //
 // Errors come in two kinds. A row that cannot be read (bad quoting, ragged
 // row, invalid UTF-8 under "reject", a record over MaxRecordBytes, a bad

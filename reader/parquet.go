@@ -2,11 +2,11 @@ package reader
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -201,6 +201,9 @@ func (p *parquetSource) Close() error {
 	}
 	p.closed = true
 	p.releaseGroup()
+	if p.text != nil {
+		p.text.stop()
+	}
 	return p.pf.Close()
 }
 
@@ -213,9 +216,6 @@ func (p *parquetSource) col(k int) arrow.Array {
 }
 
 func (p *parquetSource) releaseGroup() {
-	if p.text != nil {
-		p.text.close()
-	}
 	if p.batch != nil {
 		p.batch.Release()
 		p.batch = nil
@@ -254,17 +254,24 @@ func (p *parquetSource) advance(ctx context.Context) error {
 			p.rr = rr
 		}
 		if p.text != nil {
-			if err := p.text.open(p.pf, g); err != nil {
-				return fmt.Errorf("read %s: row group %d: %w", p.path, g, err)
-			}
+			p.text.start(p.pf, p.groups[p.gi-1:])
 		}
 	}
 	p.rowsLeft--
 	p.rowIdx++
 	g := p.groups[p.gi-1]
 	if p.text != nil {
-		if err := p.text.next(); err != nil {
-			return fmt.Errorf("read %s: row group %d: column %q: %w", p.path, g, p.textName, err)
+		if err := p.text.next(ctx); err != nil {
+			var te *textError
+			switch {
+			case !errors.As(err, &te):
+				return err // the context's
+			case te.panic != nil:
+				return te // Next reports it as a corrupt file
+			case te.opening:
+				return fmt.Errorf("read %s: row group %d: %w", p.path, g, te.err)
+			}
+			return fmt.Errorf("read %s: row group %d: column %q: %w", p.path, g, p.textName, te.err)
 		}
 	}
 	if p.rr == nil {
@@ -308,7 +315,12 @@ func (p *parquetSource) Next(ctx context.Context) (rec Record, err error) {
 			p.rowsLeft, p.gi = 0, len(p.groups)
 		}
 	}()
-	return p.next(ctx)
+	rec, err = p.next(ctx)
+	if te := (*textError)(nil); errors.As(err, &te) && te.panic != nil {
+		rec, err = Record{}, fmt.Errorf("read %s: corrupt parquet file: %v", p.path, te.panic)
+		p.rowsLeft, p.gi = 0, len(p.groups)
+	}
+	return rec, err
 }
 
 func (p *parquetSource) next(ctx context.Context) (Record, error) {
@@ -349,7 +361,7 @@ func (p *parquetSource) next(ctx context.Context) (Record, error) {
 			rec.Null = true
 		case t.tooBig:
 			return fail(fmt.Errorf("text column %q: %w: cell exceeds %d bytes", p.textName, ErrTooLarge, p.opts.maxRecord()))
-		case utf8.ValidString(t.s):
+		case t.valid:
 			rec.Text = t.s
 		default:
 			s, _, err := p.bytesCell([]byte(t.s), true)

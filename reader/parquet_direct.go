@@ -1,7 +1,10 @@
 package reader
 
 import (
+	"context"
 	"fmt"
+	"math"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
@@ -10,27 +13,57 @@ import (
 // directText reads a flat BYTE_ARRAY text column page by page with the
 // low-level column reader, copying each value once into a Go string. This
 // skips arrow's array builders, which cost more than the decoding itself
-// for long texts. Values are decoded in batches of at most one page (the
-// reader's buffers are reused from page to page, so they are copied before
-// the next call).
+// for long texts.
+//
+// The decoding (page decompression, value copies, the UTF-8 check) runs
+// ahead of the consumer in one goroutine, started by start and ended by
+// stop, so that it overlaps with the work done on earlier rows: the reader
+// is the one serial stage of the pipeline. The goroutine produces, for each
+// row group in order, exactly as many cells as the group has rows, in
+// chunks of at most batch cells (at most one page each), and stops at the
+// first error. At most prefetchChunks chunks wait decoded, which bounds the
+// memory it holds.
 type directText struct {
 	leaf   int
 	maxDef int16
 	max    int
 	batch  int
 
-	cr   *file.ByteArrayColumnChunkReader
-	vals []parquet.ByteArray
-	defs []int16
+	ch   chan textChunk
+	quit chan struct{}
+	done chan struct{}
 	q    []textCell
 	qi   int
+	err  error // sticky: the chunk error returned by next
 }
+
+// prefetchChunks is how many decoded chunks may wait for the consumer.
+const prefetchChunks = 4
 
 type textCell struct {
 	s      string
 	null   bool
 	tooBig bool
+	valid  bool // s is valid UTF-8
 }
+
+// textChunk is a run of cells, or the error that ended the column.
+type textChunk struct {
+	cells   []textCell
+	err     error
+	opening bool // err came from opening the group's column chunk
+	panic   any  // recovered from a panic inside the Parquet library
+}
+
+// textError is an error of the text column and how it happened.
+type textError struct {
+	opening bool
+	panic   any
+	err     error
+}
+
+func (e *textError) Error() string { return e.err.Error() }
+func (e *textError) Unwrap() error { return e.err }
 
 // newDirectText returns a direct reader for leaf column leaf, or nil when
 // the column is not a flat byte array.
@@ -39,67 +72,153 @@ func newDirectText(pf *file.Reader, leaf, batch, max int) *directText {
 	if col.PhysicalType() != parquet.Types.ByteArray || col.MaxRepetitionLevel() != 0 {
 		return nil
 	}
-	return &directText{leaf: leaf, maxDef: col.MaxDefinitionLevel(), max: max, batch: batch,
-		vals: make([]parquet.ByteArray, batch), defs: make([]int16, batch)}
+	return &directText{leaf: leaf, maxDef: col.MaxDefinitionLevel(), max: max, batch: batch}
 }
 
-func (d *directText) open(pf *file.Reader, g int) error {
+// start begins decoding groups (row group indices, in order) of pf.
+func (d *directText) start(pf *file.Reader, groups []int) {
+	if d.ch != nil {
+		return
+	}
+	d.ch = make(chan textChunk, prefetchChunks)
+	d.quit = make(chan struct{})
+	d.done = make(chan struct{})
+	go d.produce(pf, groups)
+}
+
+// stop ends the decoding goroutine and waits for it; the file may be closed
+// afterwards.
+func (d *directText) stop() {
+	if d.ch == nil || d.quit == nil {
+		return
+	}
+	close(d.quit)
+	<-d.done
+	d.quit = nil
+}
+
+// produce is the decoding goroutine.
+func (d *directText) produce(pf *file.Reader, groups []int) {
+	defer close(d.done)
+	defer close(d.ch)
+	defer func() {
+		if r := recover(); r != nil {
+			d.send(textChunk{err: fmt.Errorf("%v", r), panic: r})
+		}
+	}()
+	vals := make([]parquet.ByteArray, d.batch)
+	defs := make([]int16, d.batch)
+	md := pf.MetaData()
+	for _, g := range groups {
+		rows := md.RowGroup(g).NumRows()
+		if rows == 0 {
+			continue
+		}
+		if rows < 0 {
+			rows = math.MaxInt64 // corrupt metadata: read until the chunk ends
+		}
+		cr, err := d.open(pf, g)
+		if err != nil {
+			d.send(textChunk{err: err, opening: true})
+			return
+		}
+		for rows > 0 {
+			cells, err := d.readChunk(cr, vals, defs, rows)
+			if len(cells) > 0 && !d.send(textChunk{cells: cells}) {
+				return
+			}
+			if err != nil {
+				d.send(textChunk{err: err})
+				return
+			}
+			rows -= int64(len(cells))
+		}
+	}
+}
+
+// send hands c to the consumer; false when stop was called.
+func (d *directText) send(c textChunk) bool {
+	select {
+	case d.ch <- c:
+		return true
+	case <-d.quit:
+		return false
+	}
+}
+
+func (d *directText) open(pf *file.Reader, g int) (*file.ByteArrayColumnChunkReader, error) {
 	cr, err := pf.RowGroup(g).Column(d.leaf)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	bcr, ok := cr.(*file.ByteArrayColumnChunkReader)
 	if !ok {
-		return fmt.Errorf("column %d is not a byte array column", d.leaf)
+		return nil, fmt.Errorf("column %d is not a byte array column", d.leaf)
 	}
-	d.cr = bcr
-	d.q, d.qi = d.q[:0], 0
-	return nil
+	return bcr, nil
 }
 
-func (d *directText) close() { d.cr = nil }
+// readChunk decodes at most min(batch, rows) cells of one page. It returns
+// the cells decoded before an error too.
+func (d *directText) readChunk(cr *file.ByteArrayColumnChunkReader, vals []parquet.ByteArray, defs []int16, rows int64) ([]textCell, error) {
+	lvls, nvals, err := cr.ReadBatchInPage(min(int64(d.batch), rows), vals, defs, nil)
+	if err != nil {
+		return nil, err
+	}
+	if lvls == 0 {
+		if err := cr.Err(); err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("column chunk ended early")
+	}
+	cells := make([]textCell, 0, lvls)
+	vi := 0
+	for k := 0; k < int(lvls); k++ {
+		if d.maxDef > 0 && defs[k] < d.maxDef {
+			cells = append(cells, textCell{null: true})
+			continue
+		}
+		if vi >= nvals {
+			return cells, fmt.Errorf("fewer values (%d) than definition levels", nvals)
+		}
+		v := vals[vi]
+		vi++
+		if len(v) > d.max {
+			cells = append(cells, textCell{tooBig: true})
+			continue
+		}
+		cells = append(cells, textCell{s: string(v), valid: utf8.Valid(v)})
+	}
+	return cells, nil
+}
 
 func (d *directText) cur() textCell { return d.q[d.qi-1] }
 
-// next makes cur() the next row's cell.
-func (d *directText) next() error {
+// next makes cur() the next row's cell. Errors are *textError, sticky.
+func (d *directText) next(ctx context.Context) error {
 	if d.qi < len(d.q) {
 		d.qi++
 		return nil
 	}
-	d.q, d.qi = d.q[:0], 0
-	for len(d.q) == 0 {
-		if d.cr == nil {
-			return fmt.Errorf("column chunk ended early")
-		}
-		lvls, nvals, err := d.cr.ReadBatchInPage(int64(d.batch), d.vals, d.defs, nil)
-		if err != nil {
-			return err
-		}
-		if lvls == 0 {
-			if err := d.cr.Err(); err != nil {
-				return err
-			}
-			return fmt.Errorf("column chunk ended early")
-		}
-		vi := 0
-		for k := 0; k < int(lvls); k++ {
-			if d.maxDef > 0 && d.defs[k] < d.maxDef {
-				d.q = append(d.q, textCell{null: true})
-				continue
-			}
-			if vi >= nvals {
-				return fmt.Errorf("fewer values (%d) than definition levels", nvals)
-			}
-			v := d.vals[vi]
-			vi++
-			if len(v) > d.max {
-				d.q = append(d.q, textCell{tooBig: true})
-				continue
-			}
-			d.q = append(d.q, textCell{s: string(v)})
-		}
+	if d.err != nil {
+		return d.err
 	}
-	d.qi = 1
+	d.q, d.qi = nil, 0
+	var c textChunk
+	var ok bool
+	select {
+	case c, ok = <-d.ch:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	switch {
+	case !ok:
+		d.err = &textError{err: fmt.Errorf("column chunk ended early")}
+		return d.err
+	case c.err != nil:
+		d.err = &textError{opening: c.opening, panic: c.panic, err: c.err}
+		return d.err
+	}
+	d.q, d.qi = c.cells, 1
 	return nil
 }

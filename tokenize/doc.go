@@ -66,7 +66,29 @@
 //   - The exceptions are those of the current spaCy sources; a model
 //     package serializes the rules of the spaCy version it was trained
 //     with, which may differ slightly.
-//   - No tokenizer cache, so no cache-dependent quirks.
+//   - spaCy's tokenizer cache can make a chunk's tokens depend on what the
+//     same chunk gave earlier; ours (below) replays results that depend on
+//     the chunk alone, so it changes no token.
+//
+// # Fast paths
+//
+// The plain loops stay the definition of each mode; faster paths give the
+// same tokens and are tested against them token for token on the corpora
+// and under fuzzing (fastpath_test.go):
+//
+//   - whitespace, textvectorization and keras (one-character Split) cut
+//     ASCII text 64 bytes at a time from bit masks of separators and of
+//     bytes to change; keras sends each stretch around a non-ASCII byte
+//     through the rune loop. EncodeStrings without a Vocab builds, in
+//     whitespace and keras modes, only the tokens the row keeps and counts
+//     the rest from the masks.
+//   - spacy answers a chunk (a whitespace-free run) of ASCII letters, or
+//     letters and one closing mark such as "," or ".", directly, and other
+//     chunks of up to 64 bytes from a cache of earlier results, merges
+//     included (merges never join two chunks). Each goroutine at work
+//     holds one cache: two generations of 16,384 entries and 512 KiB of
+//     keys each (about 3 MiB); an Encoder keeps at most GOMAXPROCS of them
+//     between calls.
 //
 // # Vocabularies
 //

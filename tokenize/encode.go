@@ -29,11 +29,16 @@ func (e *Encoder) Count(text string) int {
 func (e *Encoder) EncodeStrings(text string, row []string) (n int) {
 	sc := e.get()
 	defer e.put(sc)
-	e.tokenize(text, sc)
-	toks := sc.toks
 	if e.vocab == nil || !e.hasOOV {
 		// Every token keeps its place, so only the ones the row keeps
-		// need a string: with truncation, build just those.
+		// need a string: with truncation, build just those (and where the
+		// mode allows, split just those).
+		n, ok := e.splitWindow(text, sc, len(row))
+		if !ok {
+			e.tokenize(text, sc)
+			n = len(sc.toks)
+		}
+		toks := sc.toks
 		if L := len(row); len(toks) > L {
 			if e.truncPost {
 				toks = toks[:L]
@@ -41,12 +46,24 @@ func (e *Encoder) EncodeStrings(text string, row []string) (n int) {
 				toks = toks[len(toks)-L:]
 			}
 		}
-		for _, s := range toks {
-			sc.strs = append(sc.strs, sc.str(text, s))
+		// place(row, strings of toks, ...) without the strings slice.
+		lead := 0
+		if !e.padPost {
+			lead = len(row) - len(toks)
 		}
-		place(row, sc.strs, e.pad, e.padPost, e.truncPost)
-		return len(sc.toks)
+		for i := range lead {
+			row[i] = e.pad
+		}
+		for i, s := range toks {
+			row[lead+i] = sc.str(text, s)
+		}
+		for i := lead + len(toks); i < len(row); i++ {
+			row[i] = e.pad
+		}
+		return n
 	}
+	e.tokenize(text, sc)
+	toks := sc.toks
 	for _, s := range toks {
 		if e.vocab != nil && e.hasOOV {
 			en, ok := sc.entry(e.vocab, text, s)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"unicode/utf8"
 )
@@ -102,7 +103,13 @@ type Encoder struct {
 	splitRune  rune      // keras: the one-rune separator, or -1 for the general path
 	asciiSep   [128]bool // keras: ASCII filters and the split rune
 	wideFilter []rune    // keras: non-ASCII filters
-	pool       sync.Pool
+	// keras: the separators after lowering, for splitBlocks
+	kerasSep    [256]uint8
+	kerasBlocks blockRules
+	wsBlocks    blockRules // whitespace mode
+	// spacy: chunk caches, one per goroutine at a time
+	spacyCaches chan *chunkCache
+	pool        sync.Pool
 }
 
 // ErrOptions is wrapped by every error New returns.
@@ -150,9 +157,16 @@ func New(opts Options) (*Encoder, error) {
 	}
 	if opts.Mode == ModeKeras {
 		e.setKerasSeparators(opts)
+		e.setKerasBlocks()
 		e.charLevel = opts.CharLevel
 	} else if opts.CharLevel {
 		return nil, fmt.Errorf("new tokenizer: %w: char_level needs keras mode", ErrOptions)
+	}
+	if opts.Mode == ModeWhitespace {
+		e.setWhitespaceBlocks()
+	}
+	if opts.Mode == ModeSpacy {
+		e.spacyCaches = make(chan *chunkCache, runtime.GOMAXPROCS(0))
 	}
 	e.pool.New = func() any { return new(scratch) }
 	return e, nil

@@ -5,6 +5,9 @@ package tokenize
 type span struct {
 	a, b  int32
 	inBuf bool
+	// noLower: lowering is known to leave the token as it is (spaCy's
+	// fast paths set it; false means "check").
+	noLower bool
 }
 
 // scratch is the per-call working memory, reused through the Encoder's pool
@@ -15,11 +18,10 @@ type scratch struct {
 	ids    []int64
 	strs   []string
 	bufStr string // string(buf), made at most once per document
-	// spaCy's final special-case pass
-	spare  []span
-	found  []merge
-	seen   []bool
 	hasStr bool
+	masks  []uint64 // separator masks of 64-byte blocks (splitWindow)
+	// spaCy's final special-case pass
+	mergeScratch
 }
 
 const maxPooledBytes = 1 << 20
@@ -32,10 +34,10 @@ func (e *Encoder) get() *scratch {
 }
 
 func (e *Encoder) put(sc *scratch) {
-	if cap(sc.buf) > maxPooledBytes || cap(sc.toks) > maxPooledBytes/8 {
+	if cap(sc.buf) > maxPooledBytes || cap(sc.toks) > maxPooledBytes/8 || cap(sc.masks) > maxPooledBytes/8 {
 		return
 	}
-	clear(sc.strs[:cap(sc.strs)])
+	clear(sc.strs) // [len:cap] was cleared by earlier puts
 	sc.bufStr = ""
 	e.pool.Put(sc)
 }
@@ -100,10 +102,10 @@ func (bd *builder) close(i int) {
 	}
 	if bd.modified {
 		if len(bd.sc.buf) > bd.bufStart {
-			bd.sc.toks = append(bd.sc.toks, span{int32(bd.bufStart), int32(len(bd.sc.buf)), true})
+			bd.sc.toks = append(bd.sc.toks, span{int32(bd.bufStart), int32(len(bd.sc.buf)), true, false})
 		}
 	} else if i > bd.start {
-		bd.sc.toks = append(bd.sc.toks, span{int32(bd.start), int32(i), false})
+		bd.sc.toks = append(bd.sc.toks, span{int32(bd.start), int32(i), false, false})
 	}
 	bd.start = -1
 }

@@ -9,35 +9,151 @@ import (
 // rules: whitespace runs, special cases, affixes, URLs, infixes, then the
 // final special-case pass; tokens are lower-cased afterwards if asked.
 func (e *Encoder) splitSpacy(text string, sc *scratch) {
+	c := e.getCache()
+	splitSpacyWith(text, sc, e.lower, c)
+	e.putCache(c)
+}
+
+// splitSpacySlow is splitSpacy without the chunk cache and the letters
+// fast path: every chunk goes through the affix rules.
+func (e *Encoder) splitSpacySlow(text string, sc *scratch) {
+	splitSpacyWith(text, sc, e.lower, nil)
+}
+
+// pyASCIISpace is pyIsSpace for the ASCII characters.
+var pyASCIISpace = func() (t [utf8.RuneSelf]bool) {
+	for c := range rune(utf8.RuneSelf) {
+		t[c] = pyIsSpace(c)
+	}
+	return t
+}()
+
+// splitSpacyWith is splitSpacy with cache c, or, when c is nil, the
+// reference: the plain loop, every chunk through the affix rules, then the
+// merges over the whole document.
+func splitSpacyWith(text string, sc *scratch, lower bool, c *chunkCache) {
 	r := spacyTables()
 	if text == "" {
 		return
 	}
+	if c != nil {
+		splitSpacyChunks(text, sc, r, c)
+	} else {
+		first, _ := utf8.DecodeRuneInString(text)
+		inWS := pyIsSpace(first)
+		start := 0
+		for i := 0; i < len(text); {
+			var sp bool
+			n := 1
+			if b := text[i]; b < utf8.RuneSelf {
+				sp = pyASCIISpace[b]
+			} else {
+				var ch rune
+				ch, n = utf8.DecodeRuneInString(text[i:])
+				sp = pyIsSpace(ch)
+			}
+			if sp != inWS {
+				if start < i {
+					sc.toks = r.tokenizeSpan(text, start, i, sc.toks, true)
+				}
+				start = i
+				if text[i] == ' ' {
+					start = i + 1
+				}
+				inWS = !inWS
+			}
+			i += n
+		}
+		if start < len(text) {
+			sc.toks = r.tokenizeSpan(text, start, len(text), sc.toks, true)
+		}
+		if len(r.merge) > 0 {
+			r.applyMerges(text, sc)
+		}
+	}
+	if lower {
+		lowerSpans(text, sc)
+	}
+}
+
+// Byte classes for splitSpacyChunks.
+const (
+	scLetter = 1 << iota // A-Z a-z
+	scUpper              // A-Z
+	scSpace              // Python whitespace
+)
+
+var spacyClass = func() (t [utf8.RuneSelf]uint8) {
+	for c := range rune(utf8.RuneSelf) {
+		switch {
+		case 'a' <= c && c <= 'z':
+			t[c] = scLetter
+		case 'A' <= c && c <= 'Z':
+			t[c] = scLetter | scUpper
+		case pyIsSpace(c):
+			t[c] = scSpace
+		}
+	}
+	return t
+}()
+
+// splitSpacyChunks is the cached path of splitSpacyWith: the same runs as
+// the reference loop (a whitespace run loses a leading " " unless it
+// starts the text), found with one pass that also classifies each chunk
+// for chunk's fast paths; the merges happen chunk by chunk.
+func splitSpacyChunks(text string, sc *scratch, r *spacyRules, c *chunkCache) {
 	first, _ := utf8.DecodeRuneInString(text)
 	inWS := pyIsSpace(first)
-	start := 0
-	for i := 0; i < len(text); {
-		c, n := utf8.DecodeRuneInString(text[i:])
-		if pyIsSpace(c) != inWS {
+	start, i, n := 0, 0, len(text)
+	for i < n {
+		if inWS {
+			for i < n {
+				if b := text[i]; b < utf8.RuneSelf {
+					if spacyClass[b]&scSpace == 0 {
+						break
+					}
+					i++
+				} else {
+					ch, size := utf8.DecodeRuneInString(text[i:])
+					if !pyIsSpace(ch) {
+						break
+					}
+					i += size
+				}
+			}
 			if start < i {
-				sc.toks = r.tokenizeSpan(text, start, i, sc.toks, true)
+				sc.toks = r.chunk(text, start, i, sc.toks, c, chunkKind{})
 			}
-			start = i
-			if c == ' ' {
-				start = i + 1
-			}
-			inWS = !inWS
+			start, inWS = i, false
+			continue
 		}
-		i += n
-	}
-	if start < len(text) {
-		sc.toks = r.tokenizeSpan(text, start, len(text), sc.toks, true)
-	}
-	if len(r.merge) > 0 {
-		r.applyMerges(text, sc)
-	}
-	if e.lower {
-		lowerSpans(text, sc)
+		// all: AND of the classes; head: the same without the last byte;
+		// upper: OR of the classes (a non-ASCII byte clears all).
+		all, head, any := uint8(scLetter), uint8(scLetter), uint8(0)
+		for i < n {
+			if b := text[i]; b < utf8.RuneSelf {
+				cl := spacyClass[b]
+				if cl&scSpace != 0 {
+					break
+				}
+				head, all, any = all, all&cl, any|cl
+				i++
+			} else {
+				ch, size := utf8.DecodeRuneInString(text[i:])
+				if pyIsSpace(ch) {
+					break
+				}
+				head, all = 0, 0
+				i += size
+			}
+		}
+		if start < i {
+			sc.toks = r.chunk(text, start, i, sc.toks, c, chunkKind{letters: all != 0, headLetters: head != 0, upper: any&scUpper != 0})
+		}
+		start, inWS = i, true
+		if i < n && text[i] == ' ' {
+			start = i + 1
+		}
 	}
 }
 
@@ -45,13 +161,16 @@ func (e *Encoder) splitSpacy(text string, sc *scratch) {
 // its lower-cased copy in sc.buf.
 func lowerSpans(text string, sc *scratch) {
 	for i, s := range sc.toks {
+		if s.noLower {
+			continue
+		}
 		t := text[s.a:s.b]
 		if !needsPyLower(t) {
 			continue
 		}
 		b := len(sc.buf)
 		sc.buf = appendPyLower(sc.buf, t)
-		sc.toks[i] = span{int32(b), int32(len(sc.buf)), true}
+		sc.toks[i] = span{int32(b), int32(len(sc.buf)), true, false}
 	}
 }
 
@@ -73,22 +192,22 @@ func (r *spacyRules) tokenizeSpan(text string, a, b int, out []span, specials bo
 		last = hi - lo
 		pre := spFindPrefix(s)
 		if pre != 0 && specials && lo+pre < hi && r.special(text[lo+pre:hi]) {
-			out = append(out, span{int32(lo), int32(lo + pre), false})
+			out = append(out, span{int32(lo), int32(lo + pre), false, false})
 			lo += pre
 			break
 		}
 		suf := spFindSuffix(text[lo+pre : hi])
 		if suf != 0 && specials && hi-suf > lo && r.special(text[lo:hi-suf]) {
-			suffixes = append(suffixes, span{int32(hi - suf), int32(hi), false})
+			suffixes = append(suffixes, span{int32(hi - suf), int32(hi), false, false})
 			hi -= suf
 			break
 		}
 		if pre != 0 {
-			out = append(out, span{int32(lo), int32(lo + pre), false})
+			out = append(out, span{int32(lo), int32(lo + pre), false, false})
 			lo += pre
 		}
 		if suf != 0 {
-			suffixes = append(suffixes, span{int32(hi - suf), int32(hi), false})
+			suffixes = append(suffixes, span{int32(hi - suf), int32(hi), false, false})
 			hi -= suf
 		}
 	}
@@ -97,7 +216,7 @@ func (r *spacyRules) tokenizeSpan(text string, a, b int, out []span, specials bo
 		if specials && r.special(s) {
 			out = appendLens(out, lo, r.specials[s])
 		} else if r.urlMatch(s) {
-			out = append(out, span{int32(lo), int32(hi), false})
+			out = append(out, span{int32(lo), int32(hi), false, false})
 		} else {
 			out = appendInfixSplit(out, text, lo, hi)
 		}
@@ -120,7 +239,7 @@ func (r *spacyRules) special(s string) bool {
 
 func appendLens(out []span, at int, lens []int) []span {
 	for _, n := range lens {
-		out = append(out, span{int32(at), int32(at + n), false})
+		out = append(out, span{int32(at), int32(at + n), false, false})
 		at += n
 	}
 	return out
@@ -140,15 +259,15 @@ func appendInfixSplit(out []span, text string, lo, hi int) []span {
 		}
 		if p != 0 {
 			if p != start {
-				out = append(out, span{int32(lo + start), int32(lo + p), false})
+				out = append(out, span{int32(lo + start), int32(lo + p), false, false})
 			}
-			out = append(out, span{int32(lo + p), int32(lo + end), false})
+			out = append(out, span{int32(lo + p), int32(lo + end), false, false})
 			start = end
 		}
 		p = end
 	}
 	if start < len(s) {
-		out = append(out, span{int32(lo + start), int32(hi), false})
+		out = append(out, span{int32(lo + start), int32(hi), false, false})
 	}
 	return out
 }
@@ -157,8 +276,22 @@ func appendInfixSplit(out []span, text string, lo, hi int) []span {
 // affix rules split (spaCy's _apply_special_cases): longest runs first,
 // then leftmost; a run touching an already considered token is skipped.
 func (r *spacyRules) applyMerges(text string, sc *scratch) {
-	toks := sc.toks
-	found := sc.found[:0]
+	if out, ok := r.merges(text, sc.toks, &sc.mergeScratch); ok {
+		sc.toks, sc.spare = out, sc.toks[:0]
+	}
+}
+
+// mergeScratch is the working memory of merges.
+type mergeScratch struct {
+	spare []span
+	found []merge
+	seen  []bool
+}
+
+// merges returns toks with the special-case merges applied, in w.spare,
+// and true; or toks and false when there are none.
+func (r *spacyRules) merges(text string, toks []span, w *mergeScratch) ([]span, bool) {
+	found := w.found[:0]
 	for i := range toks {
 		end := toks[i].a
 		if !maybeFirst(&r.mergeFirst, text[toks[i].a]) {
@@ -193,9 +326,9 @@ func (r *spacyRules) applyMerges(text string, sc *scratch) {
 			}
 		}
 	}
-	sc.found = found
+	w.found = found
 	if len(found) == 0 {
-		return
+		return toks, false
 	}
 	slices.SortFunc(found, func(x, y merge) int {
 		if x.n != y.n {
@@ -203,11 +336,11 @@ func (r *spacyRules) applyMerges(text string, sc *scratch) {
 		}
 		return x.start - y.start
 	})
-	seen := sc.seen[:0]
+	seen := w.seen[:0]
 	for range toks {
 		seen = append(seen, false)
 	}
-	sc.seen = seen
+	w.seen = seen
 	accepted := found[:0] // filtered in place: accepted ones never outrun the scan
 	for _, m := range found {
 		ok := !seen[m.start] && !seen[m.start+m.n-1]
@@ -219,7 +352,7 @@ func (r *spacyRules) applyMerges(text string, sc *scratch) {
 		}
 	}
 	slices.SortFunc(accepted, func(x, y merge) int { return x.start - y.start })
-	out := sc.spare[:0]
+	out := w.spare[:0]
 	i := 0
 	for _, m := range accepted {
 		out = append(out, toks[i:m.start]...)
@@ -228,7 +361,8 @@ func (r *spacyRules) applyMerges(text string, sc *scratch) {
 		i = m.start + m.n
 	}
 	out = append(out, toks[i:]...)
-	sc.toks, sc.spare = out, toks[:0]
+	w.spare = out
+	return out, true
 }
 
 type merge struct{ start, n int }

@@ -197,8 +197,7 @@ func spFindSuffix(s string) int {
 	}
 	if last := s[len(s)-1]; last < utf8.RuneSelf && ('a' <= last|0x20 && last|0x20 <= 'z') {
 		// Only 's forms and units after a digit end with an ASCII letter.
-		tail := s[max(0, len(s)-8):]
-		if !strings.ContainsAny(tail, "0123456789'’") {
+		if !digitOrApostrophe(s[max(0, len(s)-8):]) {
 			return 0
 		}
 	}
@@ -307,4 +306,18 @@ func spInfixAt(s string, p int) int {
 		return p + n
 	}
 	return -1
+}
+
+// digitOrApostrophe is strings.ContainsAny(s, "0123456789'’") (’ is
+// E2 80 99 in UTF-8; a lead byte E2 cannot be part of another sequence).
+func digitOrApostrophe(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case '0' <= c && c <= '9', c == '\'':
+			return true
+		case c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && s[i+2] == 0x99:
+			return true
+		}
+	}
+	return false
 }

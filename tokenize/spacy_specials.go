@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // spacyRules are the English special cases (tokenizer exceptions) and the
@@ -23,8 +24,16 @@ type spacyRules struct {
 	// first and last byte: a cheap filter before the map look-up.
 	keyFirst, keyLast     [256]uint64
 	mergeFirst, mergeLast [256]uint64
-	url                   *regexp.Regexp
-	privateIP             *regexp.Regexp
+	// letterSpecials are the special cases made of ASCII letters only,
+	// with their own masks: the look-up for chunks of letters.
+	letterSpecials          map[string][]int
+	letterFirst, letterLast [256]uint64
+	// trail marks the closing punctuation that chunk splits off a word
+	// without the affix rules: suffix characters that are neither special
+	// cases nor merge keys on their own.
+	trail     [256]bool
+	url       *regexp.Regexp
+	privateIP *regexp.Regexp
 }
 
 var spacyTables = sync.OnceValue(buildSpacyRules)
@@ -172,7 +181,7 @@ func buildSpacyRules() *spacyRules {
 			exc[strings.ReplaceAll(k, "'", "’")] = np
 		}
 	}
-	r := &spacyRules{specials: map[string][]int{}, merge: map[string][]int{}}
+	r := &spacyRules{specials: map[string][]int{}, merge: map[string][]int{}, letterSpecials: map[string][]int{}}
 	for k, parts := range exc {
 		lens := make([]int, len(parts))
 		for i, p := range parts {
@@ -181,6 +190,10 @@ func buildSpacyRules() *spacyRules {
 		r.specials[k] = lens
 		r.maxKey = max(r.maxKey, len(k))
 		addMask(&r.keyFirst, &r.keyLast, k)
+		if letters, _ := asciiLetters(k); letters {
+			r.letterSpecials[k] = lens
+			addMask(&r.letterFirst, &r.letterLast, k)
+		}
 	}
 	r.url = regexp.MustCompile(spURLPattern)
 	r.privateIP = regexp.MustCompile(`^(?:(?:10|127)(?:\.\d{1,3}){3}|(?:169\.254|192\.168)(?:\.\d{1,3}){2}|172\.(?:1[6-9]|2\d|3[0-1])(?:\.\d{1,3}){2})`)
@@ -200,6 +213,13 @@ func buildSpacyRules() *spacyRules {
 		addMask(&r.mergeFirst, &r.mergeLast, k)
 		r.mergeMax = max(r.mergeMax, len(lens))
 		r.mergeMaxB = max(r.mergeMaxB, len(k))
+	}
+	for _, c := range ",!?;:)\"." {
+		_, sp := r.specials[string(c)]
+		_, mk := r.merge[string(c)]
+		// "." is a suffix by spSuffixAt's own rule, after a lower-case
+		// letter (spDotBefore); chunk checks that letter.
+		r.trail[c] = (spSuffixChar(c) || c == '.' && spDotBefore('z')) && !sp && !mk
 	}
 	return r
 }
@@ -239,15 +259,49 @@ func spHasInfix(s string) bool {
 // a public IPv4 address or a host name with a lower-case TLD, optional
 // port and path.
 func (r *spacyRules) urlMatch(s string) bool {
-	if !strings.Contains(s, ".") {
+	if !strings.Contains(s, ".") || !urlMaybe(s) {
 		return false
 	}
+	return r.urlMatchRegexp(s)
+}
+
+// urlMatchRegexp is urlMatch by the regular expressions alone.
+func (r *spacyRules) urlMatchRegexp(s string) bool {
 	m := r.url.FindStringSubmatchIndex(s)
 	if m == nil {
 		return false
 	}
 	if m[2] >= 0 && r.privateIP.MatchString(s[m[2]:]) {
 		return false
+	}
+	return true
+}
+
+// urlMaybe is false for strings URL_MATCH cannot match, found without the
+// regular expression: ASCII text with none of : @ / ? # has no scheme,
+// user info, port or path, so it is all host: an IPv4 address (digits
+// and dots) or a name ending in "." and two or more letters a-z.
+func urlMaybe(s string) bool {
+	digitsDots := true
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf, c == ':', c == '@', c == '/', c == '?', c == '#':
+			return true
+		case c != '.' && !isDigit(rune(c)):
+			digitsDots = false
+		}
+	}
+	if digitsDots {
+		return true
+	}
+	tld := s[strings.LastIndexByte(s, '.')+1:]
+	if len(tld) < 2 {
+		return false
+	}
+	for i := 0; i < len(tld); i++ {
+		if tld[i] < 'a' || tld[i] > 'z' {
+			return false
+		}
 	}
 	return true
 }

@@ -46,10 +46,9 @@ func (e *Encoder) tokenize(text string, sc *scratch) {
 	}
 }
 
-// splitASCII splits on ASCII whitespace runs; each run of other bytes is
-// ASCII-lowered and stripped of ASCII punctuation as asked, and dropped when
-// nothing is left.
-func splitASCII(text string, sc *scratch, lower, strip bool) {
+// splitASCIISlow is splitASCII written as a plain byte loop: the
+// reference the block version is tested against.
+func splitASCIISlow(text string, sc *scratch, lower, strip bool) {
 	for i := 0; i < len(text); {
 		for i < len(text) && asciiSpace[text[i]] {
 			i++
@@ -67,7 +66,7 @@ func splitASCII(text string, sc *scratch, lower, strip bool) {
 			break
 		}
 		if clean {
-			sc.toks = append(sc.toks, span{int32(s), int32(i), false})
+			sc.toks = append(sc.toks, span{int32(s), int32(i), false, false})
 			continue
 		}
 		b := len(sc.buf)
@@ -82,7 +81,7 @@ func splitASCII(text string, sc *scratch, lower, strip bool) {
 			sc.buf = append(sc.buf, c)
 		}
 		if len(sc.buf) > b {
-			sc.toks = append(sc.toks, span{int32(b), int32(len(sc.buf)), true})
+			sc.toks = append(sc.toks, span{int32(b), int32(len(sc.buf)), true, false})
 		}
 	}
 }
@@ -94,11 +93,19 @@ func (e *Encoder) isKerasSep(r rune) bool {
 	return r == e.splitRune || slices.Contains(e.wideFilter, r)
 }
 
-// splitKeras is text_to_word_sequence with a one-character split: lower the
-// text (Python semantics), end tokens at filter and split characters.
-func (e *Encoder) splitKeras(text string, sc *scratch) {
+// splitKerasSlow is text_to_word_sequence with a one-character split:
+// lower the text (Python semantics), end tokens at filter and split
+// characters. splitKeras does the same faster.
+func (e *Encoder) splitKerasSlow(text string, sc *scratch) {
+	e.splitKerasRange(text, 0, len(text), sc)
+}
+
+// splitKerasRange is splitKerasSlow on text[lo:hi], where lo and hi are
+// token boundaries: 0, len(text) or next to a separator. Characters are
+// lowered in the context of the whole text.
+func (e *Encoder) splitKerasRange(text string, lo, hi int, sc *scratch) {
 	bd := builder{sc: sc, text: text, start: -1}
-	for i := 0; i < len(text); {
+	for i := lo; i < hi; {
 		c := text[i]
 		if c < utf8.RuneSelf {
 			lc := c
@@ -150,7 +157,7 @@ func (e *Encoder) splitKeras(text string, sc *scratch) {
 		}
 		i += size
 	}
-	bd.close(len(text))
+	bd.close(hi)
 }
 
 // splitKerasGeneral handles a multi-character split string: the whole text
@@ -185,7 +192,7 @@ func (e *Encoder) splitKerasGeneral(text string, sc *scratch) {
 			end = off + k
 		}
 		if end > off {
-			sc.toks = append(sc.toks, span{int32(off), int32(end), true})
+			sc.toks = append(sc.toks, span{int32(off), int32(end), true, false})
 		}
 		if k < 0 {
 			break
@@ -205,12 +212,12 @@ func splitChars(text string, sc *scratch, lower bool) {
 			low, k = pyLowerRune(text, i, r)
 		}
 		if k == 1 && low[0] == r {
-			sc.toks = append(sc.toks, span{int32(i), int32(i + n), false})
+			sc.toks = append(sc.toks, span{int32(i), int32(i + n), false, false})
 		} else {
 			for _, lr := range low[:k] {
 				b := len(sc.buf)
 				sc.buf = utf8.AppendRune(sc.buf, lr)
-				sc.toks = append(sc.toks, span{int32(b), int32(len(sc.buf)), true})
+				sc.toks = append(sc.toks, span{int32(b), int32(len(sc.buf)), true, false})
 			}
 		}
 		i += n

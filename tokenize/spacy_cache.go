@@ -1,0 +1,217 @@
+package tokenize
+
+import (
+	"unsafe"
+)
+
+// spaCy tokenizes each whitespace-free run of a document (a chunk) on its
+// own, and real text repeats its chunks: "the", "movie.", "it's". chunk
+// answers the common cases without the affix rules: a chunk of ASCII
+// letters is one token unless it is a special case, and any other short
+// chunk is looked up in a per-goroutine cache of earlier results.
+// tokenizeSpan and merges stay the one definition of the rules; the cache
+// only replays what they returned, and the tests compare both paths.
+//
+// The final special-case pass (merges) only joins tokens that touch, and
+// no special case holds whitespace, so it never joins tokens of two
+// chunks: applied chunk by chunk it gives what it gives on the whole
+// document, and its result can be cached with the chunk.
+
+// chunkCache maps a chunk to its tokens: lengths, and whether lowering
+// leaves each one unchanged. It keeps two generations: when the current
+// one is full, it becomes the old one and the old one is emptied for
+// reuse; a hit in the old generation is copied into the current one, so
+// frequent chunks survive. Keys and lengths live in each generation's
+// arena, so that adding an entry allocates nothing. A chunkCache is not
+// safe for concurrent use: each goroutine takes one from the Encoder's
+// pool for the length of a document.
+type chunkCache struct {
+	cur, old cacheGen
+	// entries and arena bound each generation (they start small and grow).
+	entries, arena int
+	merge          mergeScratch
+	toks           []span
+	lens           [maxCachedChunk]byte
+}
+
+type cacheGen struct {
+	m     map[string]uint32 // chunk -> arena offset of its token count and lengths
+	arena []byte            // keys, each followed by its token count and lengths
+}
+
+const (
+	maxCachedChunk = 64      // longer chunks are not cached (lengths fit 7 bits)
+	cacheEntries   = 1 << 14 // entries per generation
+	cacheArena     = 1 << 19 // key and length bytes per generation
+	lenMask        = 0x7f
+	cleanBit       = 0x80 // lowering leaves the token unchanged
+)
+
+func newChunkCache() *chunkCache { return newChunkCacheSize(cacheEntries, cacheArena) }
+
+func newChunkCacheSize(entries, arena int) *chunkCache {
+	return &chunkCache{cur: cacheGen{m: map[string]uint32{}}, old: cacheGen{m: map[string]uint32{}}, entries: entries, arena: arena}
+}
+
+// getCache takes a cache from the Encoder's pool (a bounded channel, not a
+// sync.Pool: a garbage collection must not empty it).
+func (e *Encoder) getCache() *chunkCache {
+	select {
+	case c := <-e.spacyCaches:
+		return c
+	default:
+		return newChunkCache()
+	}
+}
+
+func (e *Encoder) putCache(c *chunkCache) {
+	select {
+	case e.spacyCaches <- c:
+	default:
+	}
+}
+
+// letterClass: 1 for ASCII letters, 3 for upper-case ones.
+var letterClass = func() (t [256]uint8) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = 1, 3
+	}
+	return t
+}()
+
+// asciiLetters reports whether s is all ASCII letters, and whether one of
+// them is upper-case.
+func asciiLetters(s string) (letters, upper bool) {
+	all, any := uint8(1), uint8(0)
+	for i := 0; i < len(s); i++ {
+		c := letterClass[s[i]]
+		all &= c
+		any |= c
+	}
+	return all != 0, any&2 != 0
+}
+
+// chunkKind is what the scan that found a chunk learnt about its bytes.
+type chunkKind struct {
+	letters     bool // all ASCII letters
+	headLetters bool // all but the last byte ASCII letters
+	upper       bool // an ASCII upper-case letter (among the letters)
+}
+
+// chunk appends the tokens of text[a:b] after the special-case merges, as
+// tokenizeSpan and merges give them; k describes text[a:b].
+func (r *spacyRules) chunk(text string, a, b int, out []span, c *chunkCache, k chunkKind) []span {
+	s := text[a:b]
+	if k.letters {
+		// No prefix, suffix, infix or URL rule matches letters alone, and
+		// no merge applies to letters.
+		if r.letterSpecial(s) {
+			return appendLens(out, a, r.letterSpecials[s])
+		}
+		return append(out, span{int32(a), int32(b), false, !k.upper})
+	}
+	if n := len(s); n >= 2 && k.headLetters && r.trail[s[n-1]] && (s[n-1] != '.' || 'a' <= s[n-2] && s[n-2] <= 'z') {
+		// A word and one closing punctuation mark ("movie," "it."): the
+		// mark is a suffix and the word is left alone, unless either is a
+		// special case. (A "." is a suffix after a lower-case letter only.)
+		if !r.special(s) && !r.letterSpecial(s[:n-1]) {
+			return append(out, span{int32(a), int32(b - 1), false, !k.upper}, span{int32(b - 1), int32(b), false, true})
+		}
+	}
+	if len(s) > maxCachedChunk {
+		return r.chunkRules(text, a, b, out, c)
+	}
+	if lens, ok := c.get(s); ok {
+		at := int32(a)
+		for _, l := range lens {
+			n := int32(l & lenMask)
+			out = append(out, span{at, at + n, false, l&cleanBit != 0})
+			at += n
+		}
+		return out
+	}
+	n0 := len(out)
+	out = r.chunkRules(text, a, b, out, c)
+	c.add(text, s, a, out[n0:])
+	return out
+}
+
+// letterSpecial reports whether s, all ASCII letters, is a special case.
+func (r *spacyRules) letterSpecial(s string) bool {
+	if !maybe(&r.letterFirst, &r.letterLast, s) {
+		return false
+	}
+	_, ok := r.letterSpecials[s]
+	return ok
+}
+
+// chunkRules is chunk without the cache.
+func (r *spacyRules) chunkRules(text string, a, b int, out []span, c *chunkCache) []span {
+	c.toks = r.tokenizeSpan(text, a, b, c.toks[:0], true)
+	toks, _ := r.merges(text, c.toks, &c.merge)
+	return append(out, toks...)
+}
+
+// get returns the cached token lengths of s (valid until the next call),
+// promoting an entry of the old generation.
+func (c *chunkCache) get(s string) ([]byte, bool) {
+	if off, ok := c.cur.m[s]; ok {
+		return c.cur.arena[off+1 : off+1+uint32(c.cur.arena[off])], true
+	}
+	off, ok := c.old.m[s]
+	if !ok {
+		return nil, false
+	}
+	lens := c.lens[:copy(c.lens[:], c.old.arena[off+1:off+1+uint32(c.old.arena[off])])]
+	c.makeRoom(s, len(lens))
+	c.put(s, lens)
+	return lens, true
+}
+
+// makeRoom makes room for an entry of key s and n tokens in the current
+// generation, swapping generations when it is full.
+func (c *chunkCache) makeRoom(s string, n int) {
+	if len(c.cur.m) < c.entries && len(c.cur.arena)+len(s)+1+n <= c.arena {
+		return
+	}
+	c.cur, c.old = c.old, c.cur
+	clear(c.cur.m)
+	c.cur.arena = c.cur.arena[:0]
+}
+
+// put adds s with lens (count, then lengths with cleanBit) to the current
+// generation, which has room for it.
+func (c *chunkCache) put(s string, lens []byte) {
+	g := &c.cur
+	k := len(g.arena)
+	g.arena = append(g.arena, s...)
+	off := len(g.arena)
+	g.arena = append(g.arena, byte(len(lens)))
+	g.arena = append(g.arena, lens...)
+	// The key aliases the arena. An arena is only overwritten after the
+	// map has been cleared of every key that points into it; when append
+	// moves it, the old array stays as it is, kept alive by its keys.
+	g.m[unsafe.String(&g.arena[k], len(s))] = uint32(off)
+}
+
+// add records toks, the tokens of chunk s (which starts at a in text),
+// when they are slices of s that cover it end to end.
+func (c *chunkCache) add(text, s string, a int, toks []span) {
+	var lens [maxCachedChunk]byte
+	at := int32(a)
+	for i, t := range toks {
+		if t.inBuf || t.a != at {
+			return
+		}
+		lens[i] = byte(t.b - t.a)
+		if !needsPyLower(text[t.a:t.b]) {
+			lens[i] |= cleanBit
+		}
+		at = t.b
+	}
+	if at != int32(a+len(s)) {
+		return
+	}
+	c.makeRoom(s, len(toks))
+	c.put(s, lens[:len(toks)])
+}
