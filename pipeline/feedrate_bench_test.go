@@ -12,6 +12,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
 	"github.com/scorekit/score/internal/fixtures"
 	"github.com/scorekit/score/pipeline"
 	"github.com/scorekit/score/reader"
@@ -22,7 +29,8 @@ import (
 // BenchmarkFeedRate measures the input and output side of the pipeline:
 // read + tokenize + write, with the zero harness in place of an engine, on
 // the aclImdb slice as one file per document, and on the same documents as
-// one CSV and one Parquet file. For the files it also measures, in the same
+// one CSV and one Parquet file (zstd, as score writes, and Snappy, as
+// pyarrow and Hugging Face write). For the files it also measures, in the same
 // run, how fast `find | xargs cat >/dev/null` reads them (the system-call
 // bound) and reports our rate as a fraction of it.
 func BenchmarkFeedRate(b *testing.B) {
@@ -33,24 +41,28 @@ func BenchmarkFeedRate(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	csvPath, pqPath := filepath.Join(dir, "docs.csv"), filepath.Join(dir, "docs.parquet")
-	if err := flatten(files, csvPath, pqPath); err != nil {
+	csvPath, pqPath, snPath := filepath.Join(dir, "docs.csv"), filepath.Join(dir, "docs.parquet"), filepath.Join(dir, "docs-snappy.parquet")
+	if err := flatten(files, csvPath, pqPath, "zstd"); err != nil {
 		b.Fatal(err)
 	}
-	csvIn, err := reader.Expand([]string{csvPath}, reader.Options{})
-	if err != nil {
+	// pyarrow, pandas and Hugging Face write Snappy by default (the Parquet
+	// corpus in ../shared is Snappy); score's own writer, zstd.
+	if err := flatten(files, filepath.Join(dir, "unused.csv"), snPath, "snappy"); err != nil {
 		b.Fatal(err)
 	}
-	pqIn, err := reader.Expand([]string{pqPath}, reader.Options{})
-	if err != nil {
-		b.Fatal(err)
+	var ins [3][]reader.Input
+	for i, p := range []string{csvPath, pqPath, snPath} {
+		if ins[i], err = reader.Expand([]string{p}, reader.Options{}); err != nil {
+			b.Fatal(err)
+		}
 	}
+	csvIn, pqIn, snIn := ins[0], ins[1], ins[2]
 	catRate := catBaseline(b, root, len(files))
 	for _, mode := range []tokenize.Mode{tokenize.ModeWhitespace, tokenize.ModeKeras, tokenize.ModeSpacy} {
 		for _, c := range []struct {
 			name string
 			in   []reader.Input
-		}{{"files", files}, {"csv", csvIn}, {"parquet", pqIn}} {
+		}{{"files", files}, {"csv", csvIn}, {"parquet", pqIn}, {"parquet-snappy", snIn}} {
 			b.Run(fmt.Sprintf("%s/%s", c.name, mode), func(b *testing.B) {
 				var docs int64
 				start, cpu0 := time.Now(), cpuSeconds()
@@ -111,9 +123,10 @@ func catBaseline(b *testing.B, root string, n int) float64 {
 	return rate
 }
 
-// flatten writes the documents of files into one CSV (id,text) and one
-// Parquet file (id, text columns), in order.
-func flatten(files []reader.Input, csvPath, pqPath string) error {
+// flatten writes the documents of files into one CSV and one Parquet file
+// (compressed with codec: "zstd" or "snappy"), both with the columns id
+// and text, in order; the Parquet file in row groups of 16,384 rows.
+func flatten(files []reader.Input, csvPath, pqPath, codec string) error {
 	src, err := reader.OpenAll(files, reader.Options{})
 	if err != nil {
 		return err
@@ -128,11 +141,7 @@ func flatten(files []reader.Input, csvPath, pqPath string) error {
 	if err := cw.Write([]string{"id", "text"}); err != nil {
 		return err
 	}
-	pw, err := writer.Create(pqPath, writer.Schema{Fields: []string{"text"}, Outputs: []writer.Column{{Name: "unused", Width: 1}}}, writer.Options{})
-	if err != nil {
-		return err
-	}
-	var rows []writer.Row
+	var ids, texts []string
 	for {
 		r, err := src.Next(context.Background())
 		if err != nil {
@@ -141,20 +150,42 @@ func flatten(files []reader.Input, csvPath, pqPath string) error {
 		if err := cw.Write([]string{r.ID, r.Text}); err != nil {
 			return err
 		}
-		rows = append(rows, writer.Row{ID: r.ID, Source: r.Source, Row: r.Row, Fields: []string{r.Text}, Scores: []float32{0}})
-		if len(rows) == 4096 {
-			if err := pw.Write(rows); err != nil {
-				return err
-			}
-			rows = rows[:0]
-		}
-	}
-	if err := pw.Write(rows); err != nil {
-		return err
+		ids, texts = append(ids, r.ID), append(texts, r.Text)
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
 		return err
 	}
-	return pw.Close()
+	return writeIDText(pqPath, codec, ids, texts)
+}
+
+// writeIDText writes a Parquet file of two string columns, id and text.
+func writeIDText(path, codec string, ids, texts []string) error {
+	c := compress.Codecs.Zstd
+	if codec == "snappy" {
+		c = compress.Codecs.Snappy
+	}
+	schema := arrow.NewSchema([]arrow.Field{{Name: "id", Type: arrow.BinaryTypes.String}, {Name: "text", Type: arrow.BinaryTypes.String}}, nil)
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	props := parquet.NewWriterProperties(parquet.WithCompression(c), parquet.WithMaxRowGroupLength(16384))
+	w, err := pqarrow.NewFileWriter(schema, f, props, pqarrow.DefaultWriterProps())
+	if err != nil {
+		return err
+	}
+	rb := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	defer rb.Release()
+	for i := range ids {
+		rb.Field(0).(*array.StringBuilder).Append(ids[i])
+		rb.Field(1).(*array.StringBuilder).Append(texts[i])
+	}
+	rec := rb.NewRecordBatch()
+	defer rec.Release()
+	if err := w.Write(rec); err != nil {
+		return err
+	}
+	return w.Close()
 }

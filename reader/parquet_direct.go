@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
@@ -172,6 +173,15 @@ func (d *directText) readChunk(cr *file.ByteArrayColumnChunkReader, vals []parqu
 		return nil, fmt.Errorf("column chunk ended early")
 	}
 	cells := make([]textCell, 0, lvls)
+	// The chunk's texts are copied out of the page into one string (one
+	// allocation per chunk, not per row); the cells hold slices of it.
+	total := 0
+	for _, v := range vals[:min(nvals, len(vals))] {
+		if len(v) <= d.max {
+			total += len(v)
+		}
+	}
+	buf := make([]byte, 0, total)
 	vi := 0
 	for k := 0; k < int(lvls); k++ {
 		if d.maxDef > 0 && defs[k] < d.maxDef {
@@ -187,7 +197,9 @@ func (d *directText) readChunk(cr *file.ByteArrayColumnChunkReader, vals []parqu
 			cells = append(cells, textCell{tooBig: true})
 			continue
 		}
-		cells = append(cells, textCell{s: string(v), valid: utf8.Valid(v)})
+		off := len(buf)
+		buf = append(buf, v...)
+		cells = append(cells, textCell{s: unsafe.String(unsafe.SliceData(buf[off:]), len(v)), valid: utf8.Valid(v)})
 	}
 	return cells, nil
 }
