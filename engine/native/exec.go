@@ -357,15 +357,24 @@ func (s *session) execParallel(ctx context.Context, p *plan, vals []*tensor.Tens
 	worker := func() {
 		defer wg.Done()
 		kc := &kernelContext{ctx: ctx, s: s, depth: depth, trace: tr, arena: p.arenaFor(ar)}
+		next := -1 // a successor this worker readied and keeps for itself
 		for {
 			var i int
-			select {
-			case <-done:
-				return
-			case <-ctx.Done():
-				stop(ctx.Err())
-				return
-			case i = <-ready:
+			if next >= 0 {
+				i, next = next, -1
+				if ctx.Err() != nil {
+					stop(ctx.Err())
+					return
+				}
+			} else {
+				select {
+				case <-done:
+					return
+				case <-ctx.Done():
+					stop(ctx.Err())
+					return
+				case i = <-ready:
+				}
 			}
 			a := int(active.Add(1))
 			kc.threads = max(1, s.threads/a)
@@ -386,9 +395,16 @@ func (s *session) execParallel(ctx context.Context, p *plan, vals []*tensor.Tens
 					vals[sl] = nil
 				}
 			}
+			// The first successor made ready runs next on this worker,
+			// without a hand-over through the channel (a chain of steps
+			// stays on one goroutine); the others go to the channel.
 			for _, j := range st.succ {
 				if pending[j].Add(-1) == 0 {
-					ready <- j
+					if next < 0 {
+						next = j
+					} else {
+						ready <- j
+					}
 				}
 			}
 			if remaining.Add(-1) == 0 {
