@@ -163,7 +163,7 @@ func stepParts(st *step) []*step {
 		}
 	}
 	if st.epi != nil {
-		for _, l := range st.epi.links {
+		for _, l := range append(st.epi.pre, st.epi.links...) {
 			out = append(out, l.st)
 		}
 	}

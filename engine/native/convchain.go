@@ -20,6 +20,9 @@ import (
 // attrs, a traced run), the steps run one by one after the convolution,
 // as they would unfused, so results and errors are the graph's own.
 type convChain struct {
+	// pre are views that make the conv's input from the step's input 0
+	// (the ExpandDims of a Keras Conv1D), run before the convolution.
+	pre   []chainLink
 	links []chainLink
 }
 
@@ -97,7 +100,7 @@ func chainConvs(orig []step, fetch []int, nslots int) []step {
 	// and final slot; no links when nothing computing follows.
 	walk := func(sl int) ([]int, int) {
 		var links []int
-		stage, last, end := 0, 0, sl
+		stage, last := 0, 0
 		for readers[sl] == 1 && !keep[sl] {
 			q := reader[sl]
 			r := &steps[q]
@@ -115,10 +118,13 @@ func chainConvs(orig []step, fetch []int, nslots int) []step {
 			links = append(links, q)
 			sl = r.out
 			if want > 0 {
-				stage, last, end = want, len(links), sl
+				stage, last = want, len(links)
 			}
 		}
-		return links[:last], end // trailing views stay steps of their own
+		if last == 0 {
+			return nil, sl
+		}
+		return links, sl // trailing views included: they only reshape
 	}
 	// fold moves the links' steps into a chain owned by a step whose inputs
 	// are *in, appending their other inputs there.
@@ -172,6 +178,18 @@ func chainConvs(orig []step, fetch []int, nslots int) []step {
 		st.in = slices.Clip(st.in)
 		st.epi = fold(links, &st.in)
 		st.out = end
+		// The conv's input view (Keras' ExpandDims before Conv2D) joins too
+		// when the conv is its only reader.
+		if x := st.in[0]; readers[x] == 1 && !keep[x] && prod[x] >= 0 {
+			q := prod[x]
+			v := &steps[q]
+			if v.def != nil && constViewOps[v.def.Name] && !drop[q] && v.constant == nil && v.fused == nil && v.chain == nil &&
+				v.epi == nil && v.nout == 1 && len(v.in) > 0 && len(v.after) == 0 && !controlled[q] {
+				pre := fold([]int{q}, &st.in)
+				st.epi.pre = pre.links
+				st.in[0] = v.in[0]
+			}
+		}
 		changed = true
 	}
 	if !changed {
@@ -333,7 +351,13 @@ func (ch *convChain) epilogue(in []*tensor.Tensor, shape []int) (numeric.Epilogu
 // run runs the chain's steps one by one on x (the convolution's output),
 // reporting each to a tracer, and returns the last result.
 func (ch *convChain) run(kc *kernelContext, x *tensor.Tensor, in []*tensor.Tensor) (*tensor.Tensor, error) {
-	for _, l := range ch.links {
+	return runLinks(kc, ch.links, x, in)
+}
+
+// runLinks runs links one after the other from x, their other inputs taken
+// from in, reporting each to a tracer.
+func runLinks(kc *kernelContext, links []chainLink, x *tensor.Tensor, in []*tensor.Tensor) (*tensor.Tensor, error) {
+	for _, l := range links {
 		args := make([]*tensor.Tensor, 0, 1+len(l.extra))
 		args = append(args, x)
 		for _, e := range l.extra {
@@ -360,6 +384,13 @@ func (ch *convChain) run(kc *kernelContext, x *tensor.Tensor, in []*tensor.Tenso
 // then the chain's steps.
 func (s *session) runConvChain(kc *kernelContext, st *step, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	x, f := in[0], in[1]
+	if len(st.epi.pre) > 0 {
+		v, err := runLinks(kc, st.epi.pre, x, in)
+		if err != nil {
+			return nil, err
+		}
+		x = v
+	}
 	kc.st = st
 	if kc.trace == nil {
 		if shape, err := numeric.Conv2DOutShape(kc, x, f); err == nil {
