@@ -21,7 +21,7 @@ import (
 // Memo steps and function bodies never get an arena.
 
 // poolLimit bounds the floats a session's pool keeps between runs.
-const poolLimit = 256 << 20 // 1 GiB
+const poolLimit = 64 << 20 // floats: 256 MiB, about two batches of 256 of the founding meta model
 
 // bufPool holds free float32 buffers by length.
 type bufPool struct {
