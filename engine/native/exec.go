@@ -41,12 +41,14 @@ const tunerTrials = 5
 
 // schedTuner picks sequential or parallel execution for one plan and one
 // batch-size class by timing both: the first runs alternate between the
-// two, later runs use the one with the lower mean time.
+// two, later runs use the one with the lower best time. The best of the
+// trials, not their mean: on a shared machine noise only ever adds time,
+// and one slow trial must not decide for the whole job.
 type schedTuner struct {
-	mu    sync.Mutex
-	warm  bool // the first run (caches filling) is not timed
-	runs  [2]int
-	total [2]time.Duration
+	mu   sync.Mutex
+	warm bool // the first run (caches filling) is not timed
+	runs [2]int
+	best [2]time.Duration
 }
 
 // pick says whether the next run should be parallel.
@@ -58,7 +60,7 @@ func (t *schedTuner) pick() bool {
 	}
 	// Prefer parallel unless sequential was clearly faster: timings on a
 	// shared machine are noisy, and more cores only widen parallel's lead.
-	seq, par := t.total[0]/time.Duration(t.runs[0]), t.total[1]/time.Duration(t.runs[1])
+	seq, par := t.best[0], t.best[1]
 	return seq+seq/10 >= par
 }
 
@@ -74,8 +76,10 @@ func (t *schedTuner) record(par bool, d time.Duration) {
 		return
 	}
 	if t.runs[0] < tunerTrials || t.runs[1] < tunerTrials {
+		if t.runs[i] == 0 || d < t.best[i] {
+			t.best[i] = d
+		}
 		t.runs[i]++
-		t.total[i] += d
 	}
 }
 

@@ -156,6 +156,24 @@ func TestSchedTuner(t *testing.T) {
 	if !tu.pick() {
 		t.Error("sequential 5% faster: tuner should stay parallel")
 	}
+	// One slow parallel trial (a neighbour's burst) must not decide: the
+	// best trials do.
+	tu = schedTuner{}
+	tu.record(false, time.Hour)
+	for i := range 2 * tunerTrials {
+		par := tu.pick()
+		d := 100 * time.Millisecond
+		if par {
+			d = 60 * time.Millisecond
+			if i == 1 {
+				d = 2 * time.Second
+			}
+		}
+		tu.record(par, d)
+	}
+	if !tu.pick() {
+		t.Error("parallel faster in 4 of 5 trials, one outlier: tuner should pick parallel")
+	}
 	if c := batchClass([]*tensor.Tensor{tensor.Must(tensor.String, []int{256, 100}, make([]string, 25600))}); c != 9 {
 		t.Errorf("batch 256 in class %d, want 9", c)
 	}
