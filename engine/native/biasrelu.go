@@ -129,26 +129,15 @@ func (s *session) runBiasRelu(kc *kernelContext, st *step, in []*tensor.Tensor) 
 			return []*tensor.Tensor{t}, nil
 		}
 	}
-	kc.st = br.bias
-	mid, err := br.bias.def.Kernel(kc, in)
+	mid, err := runKernel1(kc, br.bias, in, true)
 	if err != nil {
-		return nil, wrapNodeError(br.bias, err)
+		return nil, err
 	}
-	if len(mid) != 1 || mid[0] == nil {
-		return nil, &NodeError{Node: br.bias.name, Op: br.bias.node.Op, Err: errOutputCount(len(mid))}
-	}
-	if kc.trace != nil {
-		kc.trace.report(br.bias.name, br.bias.node.Op, in, mid)
-	}
-	kc.st = br.relu
-	out, err := br.relu.def.Kernel(kc, mid)
+	out, err := runKernel1(kc, br.relu, []*tensor.Tensor{mid}, true)
 	if err != nil {
-		return nil, wrapNodeError(br.relu, err)
+		return nil, err
 	}
-	if kc.trace != nil && len(out) == 1 {
-		kc.trace.report(br.relu.name, br.relu.node.Op, mid, out)
-	}
-	return out, nil
+	return []*tensor.Tensor{out}, nil
 }
 
 // biasReluF32 sets dst = relu(x + b) row by row (b along the last axis),

@@ -363,18 +363,10 @@ func runLinks(kc *kernelContext, links []chainLink, x *tensor.Tensor, in []*tens
 		for _, e := range l.extra {
 			args = append(args, in[e])
 		}
-		kc.st = l.st
-		out, err := l.st.def.Kernel(kc, args)
-		if err != nil {
-			return nil, wrapNodeError(l.st, err)
+		var err error
+		if x, err = runKernel1(kc, l.st, args, true); err != nil {
+			return nil, err
 		}
-		if len(out) != 1 || out[0] == nil {
-			return nil, &NodeError{Node: l.st.name, Op: l.st.node.Op, Err: errOutputCount(len(out))}
-		}
-		if kc.trace != nil {
-			kc.trace.report(l.st.name, l.st.node.Op, args, out)
-		}
-		x = out[0]
 	}
 	return x, nil
 }
@@ -407,18 +399,11 @@ func (s *session) runConvChain(kc *kernelContext, st *step, in []*tensor.Tensor)
 			}
 		}
 	}
-	kc.st = st
-	out, err := st.def.Kernel(kc, []*tensor.Tensor{x, f})
+	c, err := runKernel1(kc, st, []*tensor.Tensor{x, f}, true)
 	if err != nil {
-		return nil, wrapNodeError(st, err)
+		return nil, err
 	}
-	if len(out) != 1 || out[0] == nil {
-		return nil, &NodeError{Node: st.name, Op: st.node.Op, Err: errOutputCount(len(out))}
-	}
-	if kc.trace != nil {
-		kc.trace.report(st.name, st.node.Op, []*tensor.Tensor{x, f}, out)
-	}
-	r, err := st.epi.run(kc, out[0], in)
+	r, err := st.epi.run(kc, c, in)
 	if err != nil {
 		return nil, err
 	}
@@ -450,16 +435,11 @@ func (s *session) runFusedChains(kc *kernelContext, st *step, x *tensor.Tensor, 
 		if conv != nil {
 			c = conv[i]
 		} else {
-			kc.st = m
-			args := []*tensor.Tensor{x, in[1+i]}
-			o, err := m.def.Kernel(kc, args)
+			o, err := runKernel1(kc, m, []*tensor.Tensor{x, in[1+i]}, false) // reported below, as the split parts are
 			if err != nil {
-				return nil, wrapNodeError(m, err)
+				return nil, err
 			}
-			if len(o) != 1 || o[0] == nil {
-				return nil, &NodeError{Node: m.name, Op: m.node.Op, Err: errOutputCount(len(o))}
-			}
-			c = o[0]
+			c = o
 		}
 		if kc.trace != nil {
 			kc.trace.report(m.name, m.node.Op, []*tensor.Tensor{x, in[1+i]}, []*tensor.Tensor{c})

@@ -304,17 +304,30 @@ func (s *session) runFused(kc *kernelContext, st *step, in []*tensor.Tensor) ([]
 	}
 	outs := make([]*tensor.Tensor, len(g.members))
 	for i, m := range g.members {
-		kc.st = m
-		o, err := m.def.Kernel(kc, []*tensor.Tensor{x, ws[i]})
+		o, err := runKernel1(kc, m, []*tensor.Tensor{x, ws[i]}, false) // runStep reports the members
 		if err != nil {
-			return nil, wrapNodeError(m, err)
+			return nil, err
 		}
-		if len(o) != 1 {
-			return nil, &NodeError{Node: m.name, Op: m.node.Op, Err: errOutputCount(len(o))}
-		}
-		outs[i] = o[0]
+		outs[i] = o
 	}
 	return outs, nil
+}
+
+// runKernel1 runs st's kernel on args and returns its one output; errors name
+// st. With report, a traced run reports the node.
+func runKernel1(kc *kernelContext, st *step, args []*tensor.Tensor, report bool) (*tensor.Tensor, error) {
+	kc.st = st
+	out, err := st.def.Kernel(kc, args)
+	if err != nil {
+		return nil, wrapNodeError(st, err)
+	}
+	if len(out) != 1 || out[0] == nil {
+		return nil, &NodeError{Node: st.name, Op: st.node.Op, Err: errOutputCount(len(out))}
+	}
+	if report && kc.trace != nil {
+		kc.trace.report(st.name, st.node.Op, args, out)
+	}
+	return out[0], nil
 }
 
 type errOutputCount int
