@@ -1,21 +1,24 @@
 package tensor
 
-import "fmt"
+import (
+	"fmt"
+	"reflect"
+)
 
 // MakeSlice allocates the zero-valued flat slice for n elements of dt.
 func MakeSlice(dt DType, n int) (any, error) {
-	switch dt.Base() {
+	switch storageClass(dt) {
 	case Float:
 		return make([]float32, n), nil
 	case Double:
 		return make([]float64, n), nil
-	case Int32, Qint32:
+	case Int32:
 		return make([]int32, n), nil
-	case Uint8, Quint8:
+	case Uint8:
 		return make([]uint8, n), nil
-	case Int16, Qint16:
+	case Int16:
 		return make([]int16, n), nil
-	case Int8, Qint8:
+	case Int8:
 		return make([]int8, n), nil
 	case String:
 		return make([]string, n), nil
@@ -27,13 +30,13 @@ func MakeSlice(dt DType, n int) (any, error) {
 		return make([]int64, n), nil
 	case Bool:
 		return make([]bool, n), nil
-	case Uint16, Quint16, Half, BFloat16:
+	case Uint16:
 		return make([]uint16, n), nil
 	case Uint32:
 		return make([]uint32, n), nil
 	case Uint64:
 		return make([]uint64, n), nil
-	case Resource, Variant:
+	case Resource:
 		return make([]any, n), nil
 	}
 	return nil, fmt.Errorf("tensor: unsupported dtype %s", dt)
@@ -77,43 +80,14 @@ func DTypeOf(values any) (DType, bool) {
 }
 
 func sliceLen(dt DType, data any) (int, bool) {
-	var n int
-	var class DType
-	switch v := data.(type) {
-	case []float32:
-		n, class = len(v), Float
-	case []float64:
-		n, class = len(v), Double
-	case []int32:
-		n, class = len(v), Int32
-	case []uint8:
-		n, class = len(v), Uint8
-	case []int16:
-		n, class = len(v), Int16
-	case []int8:
-		n, class = len(v), Int8
-	case []string:
-		n, class = len(v), String
-	case []complex64:
-		n, class = len(v), Complex64
-	case []complex128:
-		n, class = len(v), Complex128
-	case []int64:
-		n, class = len(v), Int64
-	case []bool:
-		n, class = len(v), Bool
-	case []uint16:
-		n, class = len(v), Uint16
-	case []uint32:
-		n, class = len(v), Uint32
-	case []uint64:
-		n, class = len(v), Uint64
-	case []any:
-		n, class = len(v), Resource
-	default:
+	if a, ok := data.([]any); ok {
+		return len(a), storageClass(dt) == Resource
+	}
+	class, ok := DTypeOf(data)
+	if !ok {
 		return 0, false
 	}
-	return n, storageClass(dt) == class
+	return reflect.ValueOf(data).Len(), storageClass(dt) == class
 }
 
 // storageClass is the dtype whose Go slice type holds dt's values (the
