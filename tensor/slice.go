@@ -79,6 +79,8 @@ func DTypeOf(values any) (DType, bool) {
 	return Invalid, false
 }
 
+// sliceLen returns the length of data and whether its Go type is the one
+// dt is stored in.
 func sliceLen(dt DType, data any) (int, bool) {
 	if a, ok := data.([]any); ok {
 		return len(a), storageClass(dt) == Resource
