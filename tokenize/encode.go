@@ -24,7 +24,9 @@ func (e *Encoder) Count(text string) int {
 
 // EncodeStrings writes exactly len(row) tokens into row, padded with
 // PadToken and truncated as Options say, and returns the number of tokens
-// before truncation. With Vocab and OOVToken set, tokens missing from the
+// before truncation; in spaCy mode, when that is more than len(row), it
+// returns some number above len(row) (the part of a long text that the row
+// drops is not tokenized). With Vocab and OOVToken set, tokens missing from the
 // vocabulary (or with id >= NumWords) are written as OOVToken.
 func (e *Encoder) EncodeStrings(text string, row []string) (n int) {
 	sc := e.get()
@@ -35,7 +37,7 @@ func (e *Encoder) EncodeStrings(text string, row []string) (n int) {
 		// mode allows, split just those).
 		n, ok := e.splitWindow(text, sc, len(row))
 		if !ok {
-			e.tokenize(text, sc)
+			e.tokenizeRow(text, sc, len(row), false)
 			n = len(sc.toks)
 		}
 		toks := sc.toks
@@ -62,7 +64,7 @@ func (e *Encoder) EncodeStrings(text string, row []string) (n int) {
 		}
 		return n
 	}
-	e.tokenize(text, sc)
+	e.tokenizeRow(text, sc, len(row), false)
 	toks := sc.toks
 	for _, s := range toks {
 		if e.vocab != nil && e.hasOOV {
@@ -83,11 +85,12 @@ func (e *Encoder) EncodeStrings(text string, row []string) (n int) {
 // Tokenizer.texts_to_sequences followed by pad_sequences(maxlen=len(row))
 // would: unknown tokens get the OOV id when OOVToken is set and are dropped
 // otherwise; ids >= NumWords likewise; the pad id is 0. It returns the
-// sequence length before truncation. Without a Vocab every row is padding.
+// sequence length before truncation, as EncodeStrings does. Without a Vocab
+// every row is padding.
 func (e *Encoder) EncodeIDs(text string, row []int64) (n int) {
 	sc := e.get()
 	defer e.put(sc)
-	e.ids(text, sc)
+	e.ids(text, sc, len(row))
 	return place(row, sc.ids, 0, e.padPost, e.truncPost)
 }
 
@@ -105,7 +108,7 @@ func (e *Encoder) EncodeFloat32(text string, row []float32) (n int) {
 func encodeConv[T int32 | float32](e *Encoder, text string, row []T) int {
 	sc := e.get()
 	defer e.put(sc)
-	e.ids(text, sc)
+	e.ids(text, sc, len(row))
 	seq, lead, n := window(len(row), sc.ids, e.padPost, e.truncPost)
 	clear(row)
 	for i, id := range seq {
@@ -114,12 +117,14 @@ func encodeConv[T int32 | float32](e *Encoder, text string, row []T) int {
 	return n
 }
 
-// ids fills sc.ids with the Keras id sequence of text.
-func (e *Encoder) ids(text string, sc *scratch) {
+// ids fills sc.ids with the Keras id sequence of text, or, for a row of L
+// ids, a part of it that holds the kept ones and more than L ids when the
+// text has more (see tokenizeRow).
+func (e *Encoder) ids(text string, sc *scratch, L int) {
 	if e.vocab == nil {
 		return
 	}
-	e.tokenize(text, sc)
+	e.tokenizeRow(text, sc, L, !e.hasOOV)
 	for _, s := range sc.toks {
 		id, ok := sc.lookup(e.vocab, text, s)
 		switch {

@@ -22,6 +22,9 @@ type scratch struct {
 	masks  []uint64 // separator masks of 64-byte blocks (splitWindow)
 	// spaCy's final special-case pass
 	mergeScratch
+	// spaCy from the end of a text (spacyBackward)
+	groups []int32
+	rev    []span
 }
 
 const maxPooledBytes = 1 << 20
@@ -34,7 +37,7 @@ func (e *Encoder) get() *scratch {
 }
 
 func (e *Encoder) put(sc *scratch) {
-	if cap(sc.buf) > maxPooledBytes || cap(sc.toks) > maxPooledBytes/8 || cap(sc.masks) > maxPooledBytes/8 {
+	if cap(sc.buf) > maxPooledBytes || cap(sc.toks) > maxPooledBytes/8 || cap(sc.masks) > maxPooledBytes/8 || cap(sc.rev) > maxPooledBytes/8 {
 		return
 	}
 	clear(sc.strs) // [len:cap] was cleared by earlier puts

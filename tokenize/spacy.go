@@ -97,16 +97,42 @@ var spacyClass = func() (t [utf8.RuneSelf]uint8) {
 	return t
 }()
 
-// splitSpacyChunks is the cached path of splitSpacyWith: the same runs as
-// the reference loop (a whitespace run loses a leading " " unless it
-// starts the text), found with one pass that also classifies each chunk
-// for chunk's fast paths; the merges happen chunk by chunk.
+// splitSpacyChunks is the cached path of splitSpacyWith: the chunks of
+// chunkWalker, each through chunk; the merges happen chunk by chunk.
 func splitSpacyChunks(text string, sc *scratch, r *spacyRules, c *chunkCache) {
+	w := newChunkWalker(text)
+	for {
+		a, b, k, ok := w.next()
+		if !ok {
+			return
+		}
+		sc.toks = r.chunk(text, a, b, sc.toks, c, k)
+	}
+}
+
+// chunkWalker yields the same runs as the reference loop of
+// splitSpacyWith (a whitespace run loses a leading " " unless it starts
+// the text), found with one pass that also classifies each chunk for
+// chunk's fast paths.
+type chunkWalker struct {
+	text  string
+	start int
+	i     int
+	inWS  bool
+}
+
+func newChunkWalker(text string) chunkWalker {
 	first, _ := utf8.DecodeRuneInString(text)
-	inWS := pyIsSpace(first)
-	start, i, n := 0, 0, len(text)
-	for i < n {
-		if inWS {
+	return chunkWalker{text: text, inWS: text != "" && pyIsSpace(first)}
+}
+
+// next returns the next non-empty chunk text[a:b] and its kind, or ok
+// false at the end of the text.
+func (w *chunkWalker) next() (a, b int, k chunkKind, ok bool) {
+	text, n := w.text, len(w.text)
+	for w.i < n {
+		i := w.i
+		if w.inWS {
 			for i < n {
 				if b := text[i]; b < utf8.RuneSelf {
 					if spacyClass[b]&scSpace == 0 {
@@ -121,10 +147,10 @@ func splitSpacyChunks(text string, sc *scratch, r *spacyRules, c *chunkCache) {
 					i += size
 				}
 			}
-			if start < i {
-				sc.toks = r.chunk(text, start, i, sc.toks, c, chunkKind{})
+			a, w.start, w.i, w.inWS = w.start, i, i, false
+			if a < i {
+				return a, i, chunkKind{}, true
 			}
-			start, inWS = i, false
 			continue
 		}
 		// all: AND of the classes; head: the same without the last byte;
@@ -147,14 +173,16 @@ func splitSpacyChunks(text string, sc *scratch, r *spacyRules, c *chunkCache) {
 				i += size
 			}
 		}
-		if start < i {
-			sc.toks = r.chunk(text, start, i, sc.toks, c, chunkKind{letters: all != 0, headLetters: head != 0, upper: any&scUpper != 0})
-		}
-		start, inWS = i, true
+		a, w.i, w.inWS = w.start, i, true
+		w.start = i
 		if i < n && text[i] == ' ' {
-			start = i + 1
+			w.start = i + 1
+		}
+		if a < i {
+			return a, i, chunkKind{letters: all != 0, headLetters: head != 0, upper: any&scUpper != 0}, true
 		}
 	}
+	return 0, 0, chunkKind{}, false
 }
 
 // lowerSpans replaces each token that Python's str.lower would change by
