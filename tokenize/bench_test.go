@@ -87,6 +87,28 @@ func BenchmarkEncodeStrings(b *testing.B) {
 	}
 }
 
+// BenchmarkEncodeRow100 fills string rows of 100 tokens, the founding
+// meta model's (and the feed-rate benchmark's) sequence length, with the
+// default pre truncation: the modes that can skip what the row drops do.
+func BenchmarkEncodeRow100(b *testing.B) {
+	docs, _ := loadBench(b)
+	for _, m := range benchModes {
+		b.Run(string(m), func(b *testing.B) {
+			e := mustNew(b, Options{Mode: m, MaxLen: 100})
+			row := make([]string, 100)
+			n := 0
+			b.ReportAllocs()
+			for b.Loop() {
+				e.EncodeStrings(docs[n%len(docs)], row)
+				n++
+			}
+			s := b.Elapsed().Seconds()
+			b.ReportMetric(float64(n)/s, "docs/s")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
+
 // BenchmarkEncodeIDsParallel is the pipeline's use: many goroutines, one
 // Encoder.
 func BenchmarkEncodeIDsParallel(b *testing.B) {

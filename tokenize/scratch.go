@@ -22,9 +22,8 @@ type scratch struct {
 	masks  []uint64 // separator masks of 64-byte blocks (splitWindow)
 	// spaCy's final special-case pass
 	mergeScratch
-	// spaCy from the end of a text (spacyBackward)
-	groups []int32
-	rev    []span
+	// spaCy's chunk walkers
+	sm spacyMasks
 }
 
 const maxPooledBytes = 1 << 20
@@ -37,7 +36,7 @@ func (e *Encoder) get() *scratch {
 }
 
 func (e *Encoder) put(sc *scratch) {
-	if cap(sc.buf) > maxPooledBytes || cap(sc.toks) > maxPooledBytes/8 || cap(sc.masks) > maxPooledBytes/8 || cap(sc.rev) > maxPooledBytes/8 {
+	if cap(sc.buf) > maxPooledBytes || cap(sc.toks) > maxPooledBytes/8 || cap(sc.masks) > maxPooledBytes/8 || cap(sc.sm.sp) > maxPooledBytes/64 {
 		return
 	}
 	clear(sc.strs) // [len:cap] was cleared by earlier puts

@@ -98,91 +98,17 @@ var spacyClass = func() (t [utf8.RuneSelf]uint8) {
 }()
 
 // splitSpacyChunks is the cached path of splitSpacyWith: the chunks of
-// chunkWalker, each through chunk; the merges happen chunk by chunk.
+// spacyMasks.next, each through chunk; the merges happen chunk by chunk.
 func splitSpacyChunks(text string, sc *scratch, r *spacyRules, c *chunkCache) {
-	w := newChunkWalker(text)
-	for {
-		a, b, k, ok := w.next()
+	m := &sc.sm
+	m.reset(text)
+	for i := 0; ; {
+		a, b, k, ok := m.next(&i)
 		if !ok {
 			return
 		}
 		sc.toks = r.chunk(text, a, b, sc.toks, c, k)
 	}
-}
-
-// chunkWalker yields the same runs as the reference loop of
-// splitSpacyWith (a whitespace run loses a leading " " unless it starts
-// the text), found with one pass that also classifies each chunk for
-// chunk's fast paths.
-type chunkWalker struct {
-	text  string
-	start int
-	i     int
-	inWS  bool
-}
-
-func newChunkWalker(text string) chunkWalker {
-	first, _ := utf8.DecodeRuneInString(text)
-	return chunkWalker{text: text, inWS: text != "" && pyIsSpace(first)}
-}
-
-// next returns the next non-empty chunk text[a:b] and its kind, or ok
-// false at the end of the text.
-func (w *chunkWalker) next() (a, b int, k chunkKind, ok bool) {
-	text, n := w.text, len(w.text)
-	for w.i < n {
-		i := w.i
-		if w.inWS {
-			for i < n {
-				if b := text[i]; b < utf8.RuneSelf {
-					if spacyClass[b]&scSpace == 0 {
-						break
-					}
-					i++
-				} else {
-					ch, size := utf8.DecodeRuneInString(text[i:])
-					if !pyIsSpace(ch) {
-						break
-					}
-					i += size
-				}
-			}
-			a, w.start, w.i, w.inWS = w.start, i, i, false
-			if a < i {
-				return a, i, chunkKind{}, true
-			}
-			continue
-		}
-		// all: AND of the classes; head: the same without the last byte;
-		// upper: OR of the classes (a non-ASCII byte clears all).
-		all, head, any := uint8(scLetter), uint8(scLetter), uint8(0)
-		for i < n {
-			if b := text[i]; b < utf8.RuneSelf {
-				cl := spacyClass[b]
-				if cl&scSpace != 0 {
-					break
-				}
-				head, all, any = all, all&cl, any|cl
-				i++
-			} else {
-				ch, size := utf8.DecodeRuneInString(text[i:])
-				if pyIsSpace(ch) {
-					break
-				}
-				head, all = 0, 0
-				i += size
-			}
-		}
-		a, w.i, w.inWS = w.start, i, true
-		w.start = i
-		if i < n && text[i] == ' ' {
-			w.start = i + 1
-		}
-		if a < i {
-			return a, i, chunkKind{letters: all != 0, headLetters: head != 0, upper: any&scUpper != 0}, true
-		}
-	}
-	return 0, 0, chunkKind{}, false
 }
 
 // lowerSpans replaces each token that Python's str.lower would change by

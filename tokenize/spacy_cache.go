@@ -138,11 +138,26 @@ func (r *spacyRules) chunk(text string, a, b int, out []span, c *chunkCache, k c
 
 // letterSpecial reports whether s, all ASCII letters, is a special case.
 func (r *spacyRules) letterSpecial(s string) bool {
-	if !maybe(&r.letterFirst, &r.letterLast, s) {
+	if !r.letterMaybe(s) {
 		return false
 	}
 	_, ok := r.letterSpecials[s]
 	return ok
+}
+
+// letterMaybe is false when s (not empty) is surely not a letter special
+// case.
+func (r *spacyRules) letterMaybe(s string) bool {
+	h := letterKey(s)
+	return r.letterHash[h>>6]&(1<<(h&63)) != 0 && maybe(&r.letterFirst, &r.letterLast, s)
+}
+
+// letterKey hashes the length and the first, middle and last bytes of s
+// (not empty) to 16 bits.
+func letterKey(s string) uint32 {
+	n := len(s)
+	x := uint32(s[0]) | uint32(s[n>>1])<<8 | uint32(s[n-1])<<16 | uint32(n)<<24
+	return (x * 0x9E3779B1) >> 16
 }
 
 // chunkRules is chunk without the cache.

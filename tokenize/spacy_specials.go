@@ -28,6 +28,10 @@ type spacyRules struct {
 	// with their own masks: the look-up for chunks of letters.
 	letterSpecials          map[string][]int
 	letterFirst, letterLast [256]uint64
+	// letterHash is a bit set of letterKey over the letter special cases:
+	// with the masks above, it lets all but ~1% of ordinary words skip
+	// the map.
+	letterHash [1 << 16 / 64]uint64
 	// trail marks the closing punctuation that chunk splits off a word
 	// without the affix rules: suffix characters that are neither special
 	// cases nor merge keys on their own.
@@ -193,6 +197,8 @@ func buildSpacyRules() *spacyRules {
 		if letters, _ := asciiLetters(k); letters {
 			r.letterSpecials[k] = lens
 			addMask(&r.letterFirst, &r.letterLast, k)
+			h := letterKey(k)
+			r.letterHash[h>>6] |= 1 << (h & 63)
 		}
 	}
 	r.url = regexp.MustCompile(spURLPattern)

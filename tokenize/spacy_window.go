@@ -1,6 +1,9 @@
 package tokenize
 
-import "unicode/utf8"
+import (
+	"math/bits"
+	"slices"
+)
 
 // spaCy tokenizes each chunk (whitespace run or whitespace-free run) of a
 // document on its own, and the final special-case pass never joins two
@@ -50,109 +53,114 @@ func (e *Encoder) counted(text string, sc *scratch, from int, drop bool) int {
 // says) and returns how many count.
 func (e *Encoder) emit(text string, a, b int, sc *scratch, r *spacyRules, c *chunkCache, k chunkKind, drop bool) int {
 	from := len(sc.toks)
-	sc.toks = r.chunk(text, a, b, sc.toks, c, k)
-	if e.lower {
-		lowerSpansFrom(text, sc, from)
+	if !k.letters || !e.letterWord(text, a, b, k.upper, sc, r) {
+		sc.toks = r.chunk(text, a, b, sc.toks, c, k)
+		if e.lower {
+			lowerSpansFrom(text, sc, from)
+		}
+	}
+	if !drop {
+		return len(sc.toks) - from
 	}
 	return e.counted(text, sc, from, drop)
+}
+
+// letterWord appends the token of text[a:b], ASCII letters (upper: some
+// upper-case), and returns true, unless it may be a special case: chunk's
+// first fast path, lowered here (ASCII letters lower by setting bit 5).
+func (e *Encoder) letterWord(text string, a, b int, upper bool, sc *scratch, r *spacyRules) bool {
+	if r.letterMaybe(text[a:b]) {
+		return false
+	}
+	if upper && e.lower {
+		p := len(sc.buf)
+		sc.buf = append(sc.buf, text[a:b]...)
+		for q := p; q < len(sc.buf); q++ {
+			sc.buf[q] |= 0x20
+		}
+		sc.toks = append(sc.toks, span{int32(p), int32(len(sc.buf)), true, false})
+	} else {
+		sc.toks = append(sc.toks, span{int32(a), int32(b), false, !upper})
+	}
+	return true
 }
 
 // spacyForward is splitSpacyChunks that stops once more than L tokens
 // count.
 func (e *Encoder) spacyForward(text string, sc *scratch, c *chunkCache, L int, drop bool) {
 	r := spacyTables()
-	count := 0
-	w := newChunkWalker(text)
-	for count <= L {
-		a, b, k, ok := w.next()
+	m := &sc.sm
+	m.reset(text)
+	for i, count := 0, 0; i < len(text) && count <= L; {
+		// The common case inline: a word of letters that ends in the
+		// block it starts in, then a single space.
+		k := i >> 6
+		m.ensure(k)
+		sp, off := m.sp[k], uint(i&63)
+		if sp>>off&1 != 0 && text[i] == ' ' && i > 0 && off < 63 && sp>>(off+1)&1 == 0 {
+			i++ // a single " " after a word: no token
+			continue
+		}
+		if y := sp >> off; sp>>off&1 == 0 && y != 0 && !drop {
+			j := i + bits.TrailingZeros64(y)
+			if kd := kindIn(m.nl[k], m.up[k], off, uint((j-1)&63)); kd.letters && e.letterWord(text, i, j, kd.upper, sc, r) {
+				count++
+				i = j
+				// j is a space of block k; skip it when it is a single " ".
+				if q := uint(j & 63); text[j] == ' ' && q < 63 && sp>>(q+1)&1 == 0 {
+					i = j + 1
+				}
+				continue
+			}
+		}
+		a, b, kd, ok := m.next(&i)
 		if !ok {
 			break
 		}
-		count += e.emit(text, a, b, sc, r, c, k, drop)
+		count += e.emit(text, a, b, sc, r, c, kd, drop)
 	}
 }
 
-// spacyBackward finds the same chunks as splitSpacyChunks from the end of
-// the text and stops once more than L tokens count; the chunks' tokens are
-// then put back in text order.
+// spacyBackward is spacyForward from the end of the text. Each chunk's
+// tokens are reversed as they are appended, and the whole list at the end.
 func (e *Encoder) spacyBackward(text string, sc *scratch, c *chunkCache, L int, drop bool) {
 	r := spacyTables()
-	groups := sc.groups[:0] // where each chunk's tokens start in sc.toks, last chunk first
-	count := 0
-	for i := len(text); i > 0 && count <= L; {
-		j := i
-		if isSpaceBefore(text, j) {
-			for j > 0 && isSpaceBefore(text, j) {
-				j -= runeSizeBefore(text, j)
-			}
-			a := j
-			if a > 0 && text[a] == ' ' {
-				a++ // the single space after a word belongs to no token
-			}
-			if a < i {
-				groups = append(groups, int32(len(sc.toks)))
-				count += e.emit(text, a, i, sc, r, c, chunkKind{}, drop)
-			}
-			i = j
+	m := &sc.sm
+	m.reset(text)
+	for i, count := len(text), 0; i > 0 && count <= L; {
+		// The common case inline: a word of letters that starts in the
+		// block it ends in, after a single space.
+		k := (i - 1) >> 6
+		m.ensure(k)
+		sp, off := m.sp[k], uint((i-1)&63)
+		if sp>>off&1 != 0 && text[i-1] == ' ' && off > 0 && sp>>(off-1)&1 == 0 {
+			i-- // a single " " after a word: no token
 			continue
 		}
-		// The classes of the chunk's bytes, as splitSpacyChunks computes
-		// them (a non-ASCII byte clears all and head).
-		all, head, any := uint8(scLetter), uint8(scLetter), uint8(0)
-		last := true
-		for j > 0 {
-			b := text[j-1]
-			if b < utf8.RuneSelf {
-				cl := spacyClass[b]
-				if cl&scSpace != 0 {
-					break
+		if y := sp & (uint64(2)<<off - 1); sp>>off&1 == 0 && y != 0 && !drop {
+			j := k<<6 + 64 - bits.LeadingZeros64(y)
+			if kd := kindIn(m.nl[k], m.up[k], uint(j&63), off); kd.letters && e.letterWord(text, j, i, kd.upper, sc, r) {
+				count++
+				i = j
+				// j-1 is a space of block k; skip it when it is a single
+				// " " after a word (not one that starts the text).
+				if q := uint((j - 1) & 63); text[j-1] == ' ' && q > 0 && sp>>(q-1)&1 == 0 {
+					i = j - 1
 				}
-				all, any = all&cl, any|cl
-				if !last {
-					head &= cl
-				}
-				j--
-			} else {
-				ch, n := utf8.DecodeLastRuneInString(text[:j])
-				if pyIsSpace(ch) {
-					break
-				}
-				all, head = 0, 0
-				j -= n
+				continue
 			}
-			last = false
 		}
-		groups = append(groups, int32(len(sc.toks)))
-		count += e.emit(text, j, i, sc, r, c, chunkKind{letters: all != 0, headLetters: head != 0, upper: any&scUpper != 0}, drop)
-		i = j
+		a, b, kd, ok := m.prev(&i)
+		if !ok {
+			break
+		}
+		from := len(sc.toks)
+		count += e.emit(text, a, b, sc, r, c, kd, drop)
+		if len(sc.toks)-from > 1 {
+			slices.Reverse(sc.toks[from:])
+		}
 	}
-	// Reverse the order of the groups, keeping each group's own order.
-	out := sc.rev[:0]
-	end := len(sc.toks)
-	for g := len(groups) - 1; g >= 0; g-- {
-		out = append(out, sc.toks[groups[g]:end]...)
-		end = int(groups[g])
-	}
-	sc.toks, sc.rev, sc.groups = out, sc.toks[:0], groups
-}
-
-// isSpaceBefore reports whether the rune that ends at text[:j] is Python
-// whitespace.
-func isSpaceBefore(text string, j int) bool {
-	if b := text[j-1]; b < utf8.RuneSelf {
-		return spacyClass[b]&scSpace != 0
-	}
-	ch, _ := utf8.DecodeLastRuneInString(text[:j])
-	return pyIsSpace(ch)
-}
-
-// runeSizeBefore returns the size of the rune that ends at text[:j].
-func runeSizeBefore(text string, j int) int {
-	if text[j-1] < utf8.RuneSelf {
-		return 1
-	}
-	_, n := utf8.DecodeLastRuneInString(text[:j])
-	return n
+	slices.Reverse(sc.toks)
 }
 
 // lowerSpansFrom is lowerSpans for sc.toks[from:].
