@@ -125,3 +125,42 @@ func BenchmarkEncodeIDsParallel(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkSpacyRules runs spaCy's affix rules (the path of the chunks that
+// neither a fast path nor the cache answers) on each distinct such chunk
+// of the aclImdb test reviews once, in order.
+func BenchmarkSpacyRules(b *testing.B) {
+	docs, _ := loadBench(b)
+	r := spacyTables()
+	seen := map[string]bool{}
+	var chunks []string
+	var sc scratch
+	for _, d := range docs {
+		m := &sc.sm
+		m.reset(d)
+		for i := 0; ; {
+			a, e, k, ok := m.next(&i)
+			if !ok {
+				break
+			}
+			s := d[a:e]
+			n := len(s)
+			if k.letters || s[0] <= ' ' || n > maxCachedChunk || n >= 2 && k.headLetters && r.trail[s[n-1]] {
+				continue
+			}
+			if !seen[s] {
+				seen[s] = true
+				chunks = append(chunks, s)
+			}
+		}
+	}
+	c := newChunkCache()
+	var toks []span
+	i := 0
+	for b.Loop() {
+		s := chunks[i%len(chunks)]
+		toks = r.chunkRules(s, 0, len(s), toks[:0], c)
+		i++
+	}
+	b.ReportMetric(float64(len(chunks)), "chunks")
+}

@@ -205,6 +205,10 @@ func appendInfixSplit(out []span, text string, lo, hi int) []span {
 	s := text[lo:hi]
 	start := 0
 	for p := 0; p < len(s); {
+		if c := s[p]; c < utf8.RuneSelf && spASCII[c]&clInfixStart == 0 {
+			p++ // no infix starts here (spInfixAt's first test)
+			continue
+		}
 		end := spInfixAt(s, p)
 		if end < 0 {
 			_, n := utf8.DecodeRuneInString(s[p:])

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // spacyMasks holds, for each 64-byte block of a text, bit masks of the
@@ -18,7 +19,8 @@ import (
 type spacyMasks struct {
 	text       string
 	sp, nl, up []uint64
-	lo, hi     int // blocks [lo, hi) are classified
+	lo, hi     int      // blocks [lo, hi) are classified
+	high       []uint64 // bytes >= 0x80, for classifyAVX2
 }
 
 func (m *spacyMasks) reset(text string) {
@@ -54,17 +56,38 @@ func (m *spacyMasks) extend(k int) {
 	}
 	if k < m.lo {
 		from := max(k-classifyAhead, 0)
-		for b := from; b < m.lo; b++ {
-			m.sp[b], m.nl[b], m.up[b] = spacyBlock(m.text, b<<6)
-		}
+		m.classify(from, m.lo)
 		m.lo = from
 	}
 	if k >= m.hi {
 		to := min(k+1+classifyAhead, len(m.sp))
-		for b := m.hi; b < to; b++ {
+		m.classify(m.hi, to)
+		m.hi = to
+	}
+}
+
+// classify classifies blocks [from, to).
+func (m *spacyMasks) classify(from, to int) {
+	if !classifyAVX2 {
+		for b := from; b < to; b++ {
 			m.sp[b], m.nl[b], m.up[b] = spacyBlock(m.text, b<<6)
 		}
-		m.hi = to
+		return
+	}
+	m.high = resize(m.high, len(m.sp))
+	full := min(to, len(m.text)>>6) // blocks of 64 bytes
+	if from < full {
+		spacyClassifyAVX2(unsafe.StringData(m.text[from<<6:]), full-from, &m.sp[from], &m.nl[from], &m.up[from], &m.high[from])
+	}
+	if full < to { // the text's last bytes, padded with zeros
+		var pad [64]byte
+		copy(pad[:], m.text[full<<6:])
+		spacyClassifyAVX2(&pad[0], 1, &m.sp[full], &m.nl[full], &m.up[full], &m.high[full])
+	}
+	for b := from; b < to; b++ {
+		if m.high[b] != 0 {
+			m.sp[b] |= nonASCIISpace(m.text, b<<6)
+		}
 	}
 }
 
@@ -239,13 +262,19 @@ func spacyBlock(text string, base int) (sp, nl, up uint64) {
 		sp, nl, up = sp|uint64(s)<<uint(i), nl|uint64(l)<<uint(i), up|uint64(u)<<uint(i)
 		high |= x
 	}
-	if high&hi1 == 0 {
-		return sp, nl, up
+	if high&hi1 != 0 {
+		sp |= nonASCIISpace(text, base)
 	}
-	// Non-ASCII whitespace: decode from each lead byte, including those up
-	// to 3 bytes before the block whose character ends inside it. (Go's
-	// decoder finds the same valid characters from every lead byte as
-	// going through the text character by character.)
+	return sp, nl, up
+}
+
+// nonASCIISpace returns the bits of the block at base that belong to
+// multi-byte whitespace characters: decoded from each lead byte, including
+// those up to 3 bytes before the block whose character ends inside it.
+// (Go's decoder finds the same valid characters from every lead byte as
+// going through the text character by character.)
+func nonASCIISpace(text string, base int) (sp uint64) {
+	end := min(base+64, len(text))
 	for p := max(base-3, 0); p < end; p++ {
 		if text[p] < 0xC0 {
 			continue
@@ -257,7 +286,7 @@ func spacyBlock(text string, base int) (sp, nl, up uint64) {
 			}
 		}
 	}
-	return sp, nl, up
+	return sp
 }
 
 // spacyBits8 returns, one bit per byte of the 8 bytes in x (little-endian),

@@ -32,6 +32,18 @@ func checkMasks(t *testing.T, text string) {
 	for k := len(m.sp) - 1; k >= 0; k-- { // backward, as spacyBackward classifies
 		m.ensure(k)
 	}
+	// The 8-bytes-at-a-time classifier (used without AVX2) against the one
+	// the masks used.
+	for k := range m.sp {
+		valid := ^uint64(0)
+		if n := len(text) - k<<6; n < 64 {
+			valid = 1<<uint(n) - 1
+		}
+		sp, nl, up := spacyBlock(text, k<<6)
+		if sp&valid != m.sp[k]&valid || nl&valid != m.nl[k]&valid || up&valid != m.up[k]&valid {
+			t.Fatalf("%q: block %d: spacyBlock %x %x %x, masks %x %x %x", clip(text), k, sp, nl, up, m.sp[k], m.nl[k], m.up[k])
+		}
+	}
 	for i := range text {
 		k, b := i>>6, uint(i&63)
 		if got := m.sp[k]>>b&1 != 0; got != sp[i] {

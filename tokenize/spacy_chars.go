@@ -1,6 +1,7 @@
 package tokenize
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -201,7 +202,12 @@ func spFindSuffix(s string) int {
 			return 0
 		}
 	}
+	// Every suffix form is at most 16 bytes long; the ASCII ones at most
+	// maxASCIISuffix, and an ASCII tail can only end with those.
 	from := max(0, len(s)-16)
+	if indexNonASCII(s, from) < 0 {
+		from = max(0, len(s)-maxASCIISuffix)
+	}
 	for from > 0 && !utf8.RuneStart(s[from]) {
 		from--
 	}
@@ -214,6 +220,18 @@ func spFindSuffix(s string) int {
 	}
 	return 0
 }
+
+// maxASCIISuffix is the length of the longest ASCII suffix form: the
+// units, the multi-character currencies and "'s".
+var maxASCIISuffix = func() int {
+	n := len("'s")
+	for _, f := range append(slices.Clone(spUnits), spCurrencyMulti...) {
+		if indexNonASCII(f, 0) < 0 {
+			n = max(n, len(f))
+		}
+	}
+	return n
+}()
 
 func spSuffixAt(s string, p int) bool {
 	t := s[p:]

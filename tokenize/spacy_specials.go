@@ -287,7 +287,13 @@ func (r *spacyRules) urlMatchRegexp(s string) bool {
 // regular expression: ASCII text with none of : @ / ? # has no scheme,
 // user info, port or path, so it is all host: an IPv4 address (digits
 // and dots) or a name ending in "." and two or more letters a-z.
+//
+// Without "://" (a scheme) or "@" (user info) the host starts the text, so
+// its first byte is an ASCII letter or digit or a non-ASCII one.
 func urlMaybe(s string) bool {
+	if c := s[0]; c < utf8.RuneSelf && !isASCIIAlnum(c) && strings.IndexByte(s, '@') < 0 && !strings.Contains(s, "://") {
+		return false
+	}
 	digitsDots := true
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
@@ -310,6 +316,10 @@ func urlMaybe(s string) bool {
 		}
 	}
 	return true
+}
+
+func isASCIIAlnum(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'z'
 }
 
 const spURLPattern = `^(?:[\p{L}\p{N}_+\-.]{2,}://)?` +

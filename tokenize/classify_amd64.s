@@ -1,0 +1,108 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// Byte constants, 32 copies each.
+DATA cls<>+0x00(SB)/8, $0x2020202020202020
+DATA cls<>+0x08(SB)/8, $0x2020202020202020
+DATA cls<>+0x10(SB)/8, $0x2020202020202020
+DATA cls<>+0x18(SB)/8, $0x2020202020202020
+DATA cls<>+0x20(SB)/8, $0x0909090909090909
+DATA cls<>+0x28(SB)/8, $0x0909090909090909
+DATA cls<>+0x30(SB)/8, $0x0909090909090909
+DATA cls<>+0x38(SB)/8, $0x0909090909090909
+DATA cls<>+0x40(SB)/8, $0x0404040404040404
+DATA cls<>+0x48(SB)/8, $0x0404040404040404
+DATA cls<>+0x50(SB)/8, $0x0404040404040404
+DATA cls<>+0x58(SB)/8, $0x0404040404040404
+DATA cls<>+0x60(SB)/8, $0x1c1c1c1c1c1c1c1c
+DATA cls<>+0x68(SB)/8, $0x1c1c1c1c1c1c1c1c
+DATA cls<>+0x70(SB)/8, $0x1c1c1c1c1c1c1c1c
+DATA cls<>+0x78(SB)/8, $0x1c1c1c1c1c1c1c1c
+DATA cls<>+0x80(SB)/8, $0x0303030303030303
+DATA cls<>+0x88(SB)/8, $0x0303030303030303
+DATA cls<>+0x90(SB)/8, $0x0303030303030303
+DATA cls<>+0x98(SB)/8, $0x0303030303030303
+DATA cls<>+0xa0(SB)/8, $0x6161616161616161
+DATA cls<>+0xa8(SB)/8, $0x6161616161616161
+DATA cls<>+0xb0(SB)/8, $0x6161616161616161
+DATA cls<>+0xb8(SB)/8, $0x6161616161616161
+DATA cls<>+0xc0(SB)/8, $0x1919191919191919
+DATA cls<>+0xc8(SB)/8, $0x1919191919191919
+DATA cls<>+0xd0(SB)/8, $0x1919191919191919
+DATA cls<>+0xd8(SB)/8, $0x1919191919191919
+DATA cls<>+0xe0(SB)/8, $0x4141414141414141
+DATA cls<>+0xe8(SB)/8, $0x4141414141414141
+DATA cls<>+0xf0(SB)/8, $0x4141414141414141
+DATA cls<>+0xf8(SB)/8, $0x4141414141414141
+GLOBL cls<>(SB), RODATA|NOPTR, $256
+
+// classify32 classifies the 32 bytes at off(SI) into the bit masks
+// (low 32 bits of) AX: whitespace, BX: letters, DX: upper case,
+// DI: bytes >= 0x80. An unsigned "t <= c" is min(t, c) == t.
+#define CLASSIFY32(off) \
+	VMOVDQU off(SI), Y0 \
+	VPCMPEQB Y0, Y8, Y1 \
+	VPSUBB Y9, Y0, Y2 \
+	VPMINUB Y10, Y2, Y3 \
+	VPCMPEQB Y3, Y2, Y2 \
+	VPOR Y2, Y1, Y1 \
+	VPSUBB Y11, Y0, Y2 \
+	VPMINUB Y12, Y2, Y3 \
+	VPCMPEQB Y3, Y2, Y2 \
+	VPOR Y2, Y1, Y1 \
+	VPOR Y8, Y0, Y2 \
+	VPSUBB Y13, Y2, Y2 \
+	VPMINUB Y14, Y2, Y3 \
+	VPCMPEQB Y3, Y2, Y2 \
+	VPSUBB Y15, Y0, Y3 \
+	VPMINUB Y14, Y3, Y4 \
+	VPCMPEQB Y4, Y3, Y3 \
+	VPMOVMSKB Y1, AX \
+	VPMOVMSKB Y2, BX \
+	VPMOVMSKB Y3, DX \
+	VPMOVMSKB Y0, DI
+
+// func spacyClassifyAVX2(src *byte, n int, sp, nl, up, hi *uint64)
+TEXT ·spacyClassifyAVX2(SB), NOSPLIT, $0-48
+	MOVQ src+0(FP), SI
+	MOVQ n+8(FP), CX
+	MOVQ sp+16(FP), R8
+	MOVQ nl+24(FP), R9
+	MOVQ up+32(FP), R10
+	MOVQ hi+40(FP), R11
+	TESTQ CX, CX
+	JLE done
+	VMOVDQU cls<>+0x00(SB), Y8  // 0x20
+	VMOVDQU cls<>+0x20(SB), Y9  // 0x09
+	VMOVDQU cls<>+0x40(SB), Y10 // 0x04
+	VMOVDQU cls<>+0x60(SB), Y11 // 0x1c
+	VMOVDQU cls<>+0x80(SB), Y12 // 0x03
+	VMOVDQU cls<>+0xa0(SB), Y13 // 0x61
+	VMOVDQU cls<>+0xc0(SB), Y14 // 0x19
+	VMOVDQU cls<>+0xe0(SB), Y15 // 0x41
+
+loop:
+	CLASSIFY32(32)
+	NOTL BX
+	MOVL AX, 4(R8)
+	MOVL BX, 4(R9)
+	MOVL DX, 4(R10)
+	MOVL DI, 4(R11)
+	CLASSIFY32(0)
+	NOTL BX
+	MOVL AX, (R8)
+	MOVL BX, (R9)
+	MOVL DX, (R10)
+	MOVL DI, (R11)
+	ADDQ $64, SI
+	ADDQ $8, R8
+	ADDQ $8, R9
+	ADDQ $8, R10
+	ADDQ $8, R11
+	DECQ CX
+	JNZ  loop
+	VZEROUPPER
+
+done:
+	RET
