@@ -67,50 +67,80 @@ func (e *Encoder) emit(text string, a, b int, sc *scratch, r *spacyRules, c *chu
 
 // letterWord appends the token of text[a:b], ASCII letters (upper: some
 // upper-case), and returns true, unless it may be a special case: chunk's
-// first fast path, lowered here (ASCII letters lower by setting bit 5).
+// first fast path, lowered here.
 func (e *Encoder) letterWord(text string, a, b int, upper bool, sc *scratch, r *spacyRules) bool {
 	if r.letterMaybe(text[a:b]) {
 		return false
 	}
-	if upper && e.lower {
-		p := len(sc.buf)
-		sc.buf = append(sc.buf, text[a:b]...)
-		for q := p; q < len(sc.buf); q++ {
-			sc.buf[q] |= 0x20
-		}
-		sc.toks = append(sc.toks, span{int32(p), int32(len(sc.buf)), true, false})
-	} else {
-		sc.toks = append(sc.toks, span{int32(a), int32(b), false, !upper})
-	}
+	sc.toks, sc.buf = appendWord(sc.toks, sc.buf, text, a, b, upper && e.lower)
 	return true
 }
 
+// appendWord appends the token text[a:b], ASCII letters, to toks: as it
+// is, or lower-cased into buf (ASCII letters lower by setting bit 5).
+func appendWord(toks []span, buf []byte, text string, a, b int, lower bool) ([]span, []byte) {
+	if !lower {
+		return append(toks, span{int32(a), int32(b), false, true}), buf
+	}
+	p := len(buf)
+	buf = append(buf, text[a:b]...)
+	for q := p; q < len(buf); q++ {
+		buf[q] |= 0x20
+	}
+	return append(toks, span{int32(p), int32(len(buf)), true, false}), buf
+}
+
+// plainWord reports whether text[a:b], ASCII letters, is surely not a
+// special case (letterMaybe's hash test alone; the rare words it lets
+// through take the general way, which looks them up).
+func plainWord(r *spacyRules, text string, a, b int) bool {
+	n := b - a
+	h := (uint32(text[a]) | uint32(text[a+n>>1])<<8 | uint32(text[b-1])<<16 | uint32(n)<<24) * 0x9E3779B1 >> 16
+	return r.letterHash[h>>6]&(1<<(h&63)) == 0
+}
+
 // spacyForward is splitSpacyChunks that stops once more than L tokens
-// count.
+// count. The common chunks, plain words (ASCII letters, not a special
+// case) each followed by a single space, are read off a block's masks in
+// one loop; anything else (and a word that runs into the next block) goes
+// the general way, one chunk at a time.
 func (e *Encoder) spacyForward(text string, sc *scratch, c *chunkCache, L int, drop bool) {
 	r := spacyTables()
 	m := &sc.sm
 	m.reset(text)
 	for i, count := 0, 0; i < len(text) && count <= L; {
-		// The common case inline: a word of letters that ends in the
-		// block it starts in, then a single space.
-		k := i >> 6
-		m.ensure(k)
-		sp, off := m.sp[k], uint(i&63)
-		if sp>>off&1 != 0 && text[i] == ' ' && i > 0 && off < 63 && sp>>(off+1)&1 == 0 {
-			i++ // a single " " after a word: no token
-			continue
-		}
-		if y := sp >> off; sp>>off&1 == 0 && y != 0 && !drop {
-			j := i + bits.TrailingZeros64(y)
-			if kd := kindIn(m.nl[k], m.up[k], off, uint((j-1)&63)); kd.letters && e.letterWord(text, i, j, kd.upper, sc, r) {
-				count++
-				i = j
-				// j is a space of block k; skip it when it is a single " ".
-				if q := uint(j & 63); text[j] == ' ' && q < 63 && sp>>(q+1)&1 == 0 {
-					i = j + 1
+		if !drop {
+			k := i >> 6
+			m.ensure(k)
+			sp, nl, up, base := m.sp[k], m.nl[k], m.up[k], k<<6
+			toks, buf := sc.toks, sc.buf
+			for p := uint(i - base); count <= L; {
+				if sp>>p&1 != 0 {
+					// A single " " after a word is no token (at the end
+					// of the text, the bits past it are clear).
+					if p == 63 || i == 0 || text[base+int(p)] != ' ' || sp>>(p+1)&1 != 0 {
+						break
+					}
+					p++
+					i++
 				}
-				continue
+				y := sp >> p
+				if y == 0 {
+					break // the word may run into the next block
+				}
+				q := p + uint(bits.TrailingZeros64(y))
+				mask := (uint64(1)<<q - 1) &^ (uint64(1)<<p - 1)
+				a, b := base+int(p), base+int(q)
+				if nl&mask != 0 || !plainWord(r, text, a, b) {
+					break
+				}
+				toks, buf = appendWord(toks, buf, text, a, b, up&mask != 0 && e.lower)
+				count++
+				p, i = q, b
+			}
+			sc.toks, sc.buf = toks, buf
+			if count > L || i >= len(text) {
+				break
 			}
 		}
 		a, b, kd, ok := m.next(&i)
@@ -128,26 +158,38 @@ func (e *Encoder) spacyBackward(text string, sc *scratch, c *chunkCache, L int, 
 	m := &sc.sm
 	m.reset(text)
 	for i, count := len(text), 0; i > 0 && count <= L; {
-		// The common case inline: a word of letters that starts in the
-		// block it ends in, after a single space.
-		k := (i - 1) >> 6
-		m.ensure(k)
-		sp, off := m.sp[k], uint((i-1)&63)
-		if sp>>off&1 != 0 && text[i-1] == ' ' && off > 0 && sp>>(off-1)&1 == 0 {
-			i-- // a single " " after a word: no token
-			continue
-		}
-		if y := sp & (uint64(2)<<off - 1); sp>>off&1 == 0 && y != 0 && !drop {
-			j := k<<6 + 64 - bits.LeadingZeros64(y)
-			if kd := kindIn(m.nl[k], m.up[k], uint(j&63), off); kd.letters && e.letterWord(text, j, i, kd.upper, sc, r) {
-				count++
-				i = j
-				// j-1 is a space of block k; skip it when it is a single
-				// " " after a word (not one that starts the text).
-				if q := uint((j - 1) & 63); text[j-1] == ' ' && q > 0 && sp>>(q-1)&1 == 0 {
-					i = j - 1
+		if !drop {
+			k := (i - 1) >> 6
+			m.ensure(k)
+			sp, nl, up, base := m.sp[k], m.nl[k], m.up[k], k<<6
+			toks, buf := sc.toks, sc.buf
+			for end := uint(i - base); count <= L; { // the next token ends before byte end
+				last := end - 1
+				if sp>>last&1 != 0 {
+					// A single " " after a word is no token.
+					if last == 0 || text[base+int(last)] != ' ' || sp>>(last-1)&1 != 0 {
+						break
+					}
+					end, last = last, last-1
+					i--
 				}
-				continue
+				before := sp & (uint64(1)<<last - 1)
+				if before == 0 {
+					break // the word may start in an earlier block
+				}
+				start := uint(64 - bits.LeadingZeros64(before))
+				mask := (uint64(2)<<last - 1) &^ (uint64(1)<<start - 1)
+				a, b := base+int(start), base+int(end)
+				if nl&mask != 0 || !plainWord(r, text, a, b) {
+					break
+				}
+				toks, buf = appendWord(toks, buf, text, a, b, up&mask != 0 && e.lower)
+				count++
+				end, i = start, a
+			}
+			sc.toks, sc.buf = toks, buf
+			if count > L {
+				break
 			}
 		}
 		a, b, kd, ok := m.prev(&i)
