@@ -16,7 +16,9 @@
 // immutable, so that is safe. The Encode methods write exactly len(row)
 // values (pad_sequences semantics: Padding and Truncating "pre" by
 // default, pad id 0, PadToken for strings) and return the number of tokens
-// (or ids) before truncation. Bad input never panics: invalid UTF-8 is
+// (or ids) before truncation; in spacy mode, when a text has more than
+// len(row), the number returned is only known to be above len(row) (see
+// Fast paths). Bad input never panics: invalid UTF-8 is
 // passed through byte by byte (kept inside tokens), documents longer than
 // 2 GiB are cut there.
 //
@@ -82,13 +84,21 @@
 //     through the rune loop. EncodeStrings without a Vocab builds, in
 //     whitespace and keras modes, only the tokens the row keeps and counts
 //     the rest from the masks.
-//   - spacy answers a chunk (a whitespace-free run) of ASCII letters, or
-//     letters and one closing mark such as "," or ".", directly, and other
-//     chunks of up to 64 bytes from a cache of earlier results, merges
-//     included (merges never join two chunks). Each goroutine at work
-//     holds one cache: two generations of 16,384 entries and 512 KiB of
-//     keys each (about 3 MiB); an Encoder keeps at most GOMAXPROCS of them
-//     between calls.
+//   - spacy finds chunks (whitespace-free runs, and whitespace runs) from
+//     64-byte bit masks of whitespace, non-letters and upper-case letters
+//     (AVX2 on amd64, 8 bytes at a time otherwise). It answers a chunk of
+//     ASCII letters, or letters and one closing mark such as "," or ".",
+//     directly, and other chunks of up to 64 bytes from a cache of earlier
+//     results, merges included (merges never join two chunks). Each
+//     goroutine at work holds one cache: two generations of 16,384 entries
+//     and 512 KiB of keys each (about 3 MiB); an Encoder keeps at most
+//     GOMAXPROCS of them between calls. Since chunks are tokenized
+//     independently, the Encode methods tokenize only the chunks that hold
+//     the row's tokens: from the end of the text with "pre" truncation
+//     (the default), from the start with "post", stopping once more than
+//     len(row) tokens (or, for ids without an OOV token, known ids) are
+//     in hand. A 100-token row of a 270-token review tokenizes about 40%
+//     of it.
 //
 // # Vocabularies
 //

@@ -76,27 +76,6 @@ func splitSpacyWith(text string, sc *scratch, lower bool, c *chunkCache) {
 	}
 }
 
-// Byte classes for splitSpacyChunks.
-const (
-	scLetter = 1 << iota // A-Z a-z
-	scUpper              // A-Z
-	scSpace              // Python whitespace
-)
-
-var spacyClass = func() (t [utf8.RuneSelf]uint8) {
-	for c := range rune(utf8.RuneSelf) {
-		switch {
-		case 'a' <= c && c <= 'z':
-			t[c] = scLetter
-		case 'A' <= c && c <= 'Z':
-			t[c] = scLetter | scUpper
-		case pyIsSpace(c):
-			t[c] = scSpace
-		}
-	}
-	return t
-}()
-
 // splitSpacyChunks is the cached path of splitSpacyWith: the chunks of
 // spacyMasks.next, each through chunk; the merges happen chunk by chunk.
 func splitSpacyChunks(text string, sc *scratch, r *spacyRules, c *chunkCache) {
