@@ -175,9 +175,11 @@ func spFindPrefix(s string) int {
 	case spPrefixChar(r):
 		return n
 	}
-	for _, c := range spCurrencyMulti {
-		if strings.HasPrefix(s, c) {
-			return len(c)
+	if spCurrencyFirst[s[0]] {
+		for _, c := range spCurrencyMulti {
+			if strings.HasPrefix(s, c) {
+				return len(c)
+			}
 		}
 	}
 	return 0
@@ -268,18 +270,27 @@ func spSuffixAt(s string, p int) bool {
 	if n == len(t) && strings.ContainsRune(spCurrencyChars, r) {
 		return true
 	}
-	for _, c := range spCurrencyMulti {
-		if t == c {
-			return true
-		}
-	}
-	for _, u := range spUnits {
-		if t == u {
-			return true
-		}
-	}
-	return false
+	_, ok := spAfterDigit[t]
+	return ok
 }
+
+// spCurrencyFirst marks the first bytes of spCurrencyMulti.
+var spCurrencyFirst = func() (t [256]bool) {
+	for _, c := range spCurrencyMulti {
+		t[c[0]] = true
+	}
+	return t
+}()
+
+// spAfterDigit is the set of spUnits and spCurrencyMulti: the suffixes
+// after a digit.
+var spAfterDigit = func() map[string]struct{} {
+	m := map[string]struct{}{}
+	for _, u := range append(slices.Clone(spUnits), spCurrencyMulti...) {
+		m[u] = struct{}{}
+	}
+	return m
+}()
 
 var spHyphens = []string{"-", "–", "—", "--", "---", "——", "~"}
 

@@ -268,7 +268,56 @@ func (r *spacyRules) urlMatch(s string) bool {
 	if !strings.Contains(s, ".") || !urlMaybe(s) {
 		return false
 	}
+	if match, ok := urlHost(s); ok {
+		return match
+	}
 	return r.urlMatchRegexp(s)
+}
+
+// urlHost decides URL_MATCH without the regular expression for ASCII text
+// with none of : @ / ? # and not all digits and dots ("movie.it"): with
+// no scheme, user info, port, path or IPv4 address possible, it matches
+// when it is a host name, labels that are followed by "." and made of
+// letters, digits, "_" and "-" (starting and ending with a letter or
+// digit, 64 bytes at most), then a top-level domain of 2 to 63 letters
+// a-z. ok is false for other text.
+func urlHost(s string) (match, ok bool) {
+	digitsDots := true
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf, c == ':', c == '@', c == '/', c == '?', c == '#':
+			return false, false
+		case c != '.' && !isDigit(rune(c)):
+			digitsDots = false
+		}
+	}
+	dot := strings.LastIndexByte(s, '.')
+	if digitsDots || dot < 0 {
+		return false, !digitsDots
+	}
+	tld := s[dot+1:]
+	if len(tld) < 2 || len(tld) > 63 {
+		return false, true
+	}
+	for i := 0; i < len(tld); i++ {
+		if tld[i] < 'a' || tld[i] > 'z' {
+			return false, true
+		}
+	}
+	for rest := s[:dot+1]; rest != ""; {
+		end := strings.IndexByte(rest, '.')
+		label := rest[:end]
+		if len(label) == 0 || len(label) > 64 || !isASCIIAlnum(label[0]) || !isASCIIAlnum(label[len(label)-1]) {
+			return false, true
+		}
+		for i := 1; i < len(label)-1; i++ {
+			if c := label[i]; !isASCIIAlnum(c) && c != '_' && c != '-' {
+				return false, true
+			}
+		}
+		rest = rest[end+1:]
+	}
+	return true, true
 }
 
 // urlMatchRegexp is urlMatch by the regular expressions alone.

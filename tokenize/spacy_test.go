@@ -123,6 +123,14 @@ func TestSpacyCounts(t *testing.T) {
 
 func TestSpacyURLMatch(t *testing.T) {
 	r := spacyTables()
+	// Host names decided without the regular expression (urlHost).
+	for _, u := range []string{"movie.it", "a.b.com", "a-.com", "-a.com", "a_b.com", "a__b-c.de", "x..com", "e.g", "Mr.Smith",
+		"foo.COM", "a.bc1", ".com", "a.", "a.b.c", "1.2.3.x", "9.ab", "ok.", strings.Repeat("a", 64) + ".com",
+		strings.Repeat("a", 65) + ".com", "a." + strings.Repeat("b", 63), "a." + strings.Repeat("b", 64)} {
+		if got, want := r.urlMatch(u), r.urlMatchRegexp(u); got != want {
+			t.Errorf("urlMatch(%q) = %v, the regular expression says %v", u, got, want)
+		}
+	}
 	for _, u := range []string{"http://foo.com/blah_blah", "http://BlahBlah.com/Blah_Blah", "http://www.example.com/wpstyle/?p=364",
 		"https://www.example.com/foo/?bar=baz&inga=42&quux", "http://userid:password@example.com:8080/", "http://userid@example.com",
 		"http://142.42.1.1:8080/", "http://foo.com/unicode_(✪)_in_parens", "http://code.google.com/events/#&product=browser",
