@@ -72,7 +72,7 @@ func splitSpacyWith(text string, sc *scratch, lower bool, c *chunkCache) {
 		}
 	}
 	if lower {
-		lowerSpans(text, sc)
+		lowerSpans(text, sc, 0)
 	}
 }
 
@@ -90,11 +90,12 @@ func splitSpacyChunks(text string, sc *scratch, r *spacyRules, c *chunkCache) {
 	}
 }
 
-// lowerSpans replaces each token that Python's str.lower would change by
-// its lower-cased copy in sc.buf.
-func lowerSpans(text string, sc *scratch) {
-	for i, s := range sc.toks {
-		if s.noLower {
+// lowerSpans replaces each token of sc.toks[from:] that Python's str.lower
+// would change by its lower-cased copy in sc.buf.
+func lowerSpans(text string, sc *scratch, from int) {
+	for i := from; i < len(sc.toks); i++ {
+		s := sc.toks[i]
+		if s.noLower || s.inBuf {
 			continue
 		}
 		t := text[s.a:s.b]

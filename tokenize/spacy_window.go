@@ -56,7 +56,7 @@ func (e *Encoder) emit(text string, a, b int, sc *scratch, r *spacyRules, c *chu
 	if !k.letters || !e.letterWord(text, a, b, k.upper, sc, r) {
 		sc.toks = r.chunk(text, a, b, sc.toks, c, k)
 		if e.lower {
-			lowerSpansFrom(text, sc, from)
+			lowerSpans(text, sc, from)
 		}
 	}
 	if !drop {
@@ -203,21 +203,4 @@ func (e *Encoder) spacyBackward(text string, sc *scratch, c *chunkCache, L int, 
 		}
 	}
 	slices.Reverse(sc.toks)
-}
-
-// lowerSpansFrom is lowerSpans for sc.toks[from:].
-func lowerSpansFrom(text string, sc *scratch, from int) {
-	for i := from; i < len(sc.toks); i++ {
-		s := sc.toks[i]
-		if s.noLower || s.inBuf {
-			continue
-		}
-		t := text[s.a:s.b]
-		if !needsPyLower(t) {
-			continue
-		}
-		b := len(sc.buf)
-		sc.buf = appendPyLower(sc.buf, t)
-		sc.toks[i] = span{int32(b), int32(len(sc.buf)), true, false}
-	}
 }
