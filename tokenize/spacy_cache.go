@@ -110,13 +110,8 @@ func (r *spacyRules) chunk(text string, a, b int, out []span, c *chunkCache, k c
 		}
 		return append(out, span{int32(a), int32(b), false, !k.upper})
 	}
-	if n := len(s); n >= 2 && k.headLetters && r.trail[s[n-1]] && (s[n-1] != '.' || 'a' <= s[n-2] && s[n-2] <= 'z') {
-		// A word and one closing punctuation mark ("movie," "it."): the
-		// mark is a suffix and the word is left alone, unless either is a
-		// special case. (A "." is a suffix after a lower-case letter only.)
-		if !r.special(s) && !r.letterSpecial(s[:n-1]) {
-			return append(out, span{int32(a), int32(b - 1), false, !k.upper}, span{int32(b - 1), int32(b), false, true})
-		}
+	if r.wordMark(s, k) {
+		return append(out, span{int32(a), int32(b - 1), false, !k.upper}, span{int32(b - 1), int32(b), false, true})
 	}
 	if len(s) > maxCachedChunk {
 		return r.chunkRules(text, a, b, out, c)
@@ -134,6 +129,16 @@ func (r *spacyRules) chunk(text string, a, b int, out []span, c *chunkCache, k c
 	out = r.chunkRules(text, a, b, out, c)
 	c.add(text, s, a, out[n0:])
 	return out
+}
+
+// wordMark reports whether s (of kind k) is a word and one closing
+// punctuation mark ("movie," "it.") that split into the two: the mark is a
+// suffix and the word is left alone, unless either is a special case. (A
+// "." is a suffix after a lower-case letter only.)
+func (r *spacyRules) wordMark(s string, k chunkKind) bool {
+	n := len(s)
+	return n >= 2 && k.headLetters && r.trail[s[n-1]] && (s[n-1] != '.' || 'a' <= s[n-2] && s[n-2] <= 'z') &&
+		!r.special(s) && !r.letterSpecial(s[:n-1])
 }
 
 // letterSpecial reports whether s, all ASCII letters, is a special case.

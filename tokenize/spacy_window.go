@@ -114,6 +114,7 @@ func (e *Encoder) spacyForward(text string, sc *scratch, c *chunkCache, L int, d
 			m.ensure(k)
 			sp, nl, up, base := m.sp[k], m.nl[k], m.up[k], k<<6
 			toks, buf := sc.toks, sc.buf
+		words:
 			for p := uint(i - base); count <= L; {
 				if sp>>p&1 != 0 {
 					// A single " " after a word is no token (at the end
@@ -131,11 +132,19 @@ func (e *Encoder) spacyForward(text string, sc *scratch, c *chunkCache, L int, d
 				q := p + uint(bits.TrailingZeros64(y))
 				mask := (uint64(1)<<q - 1) &^ (uint64(1)<<p - 1)
 				a, b := base+int(p), base+int(q)
-				if nl&mask != 0 || !plainWord(r, text, a, b) {
-					break
+				switch {
+				case nl&mask == 0 && plainWord(r, text, a, b):
+					toks, buf = appendWord(toks, buf, text, a, b, up&mask != 0 && e.lower)
+					count++
+				case nl&mask == 1<<(q-1) && r.wordMark(text[a:b], chunkKind{headLetters: true}):
+					// A word and a closing mark (only the last byte is no
+					// letter): chunk's second fast path.
+					toks, buf = appendWord(toks, buf, text, a, b-1, up&mask != 0 && e.lower)
+					toks = append(toks, span{int32(b - 1), int32(b), false, true})
+					count += 2
+				default:
+					break words
 				}
-				toks, buf = appendWord(toks, buf, text, a, b, up&mask != 0 && e.lower)
-				count++
 				p, i = q, b
 			}
 			sc.toks, sc.buf = toks, buf
@@ -163,6 +172,7 @@ func (e *Encoder) spacyBackward(text string, sc *scratch, c *chunkCache, L int, 
 			m.ensure(k)
 			sp, nl, up, base := m.sp[k], m.nl[k], m.up[k], k<<6
 			toks, buf := sc.toks, sc.buf
+		words:
 			for end := uint(i - base); count <= L; { // the next token ends before byte end
 				last := end - 1
 				if sp>>last&1 != 0 {
@@ -180,11 +190,19 @@ func (e *Encoder) spacyBackward(text string, sc *scratch, c *chunkCache, L int, 
 				start := uint(64 - bits.LeadingZeros64(before))
 				mask := (uint64(2)<<last - 1) &^ (uint64(1)<<start - 1)
 				a, b := base+int(start), base+int(end)
-				if nl&mask != 0 || !plainWord(r, text, a, b) {
-					break
+				switch {
+				case nl&mask == 0 && plainWord(r, text, a, b):
+					toks, buf = appendWord(toks, buf, text, a, b, up&mask != 0 && e.lower)
+					count++
+				case nl&mask == 1<<last && r.wordMark(text[a:b], chunkKind{headLetters: true}):
+					// A word and a closing mark, reversed like every chunk
+					// here (see spacyForward).
+					toks = append(toks, span{int32(b - 1), int32(b), false, true})
+					toks, buf = appendWord(toks, buf, text, a, b-1, up&mask != 0 && e.lower)
+					count += 2
+				default:
+					break words
 				}
-				toks, buf = appendWord(toks, buf, text, a, b, up&mask != 0 && e.lower)
-				count++
 				end, i = start, a
 			}
 			sc.toks, sc.buf = toks, buf
