@@ -42,9 +42,12 @@ func (e *Encoder) EncodeStrings(text string, row []string) (n int) {
 		}
 		toks := sc.toks
 		if L := len(row); len(toks) > L {
-			if e.truncPost {
+			switch {
+			case sc.reversed: // the text's last L tokens, last first
 				toks = toks[:L]
-			} else {
+			case e.truncPost:
+				toks = toks[:L]
+			default:
 				toks = toks[len(toks)-L:]
 			}
 		}
@@ -56,8 +59,15 @@ func (e *Encoder) EncodeStrings(text string, row []string) (n int) {
 		for i := range lead {
 			row[i] = e.pad
 		}
-		for i, s := range toks {
-			row[lead+i] = sc.str(text, s)
+		if sc.reversed {
+			last := lead + len(toks) - 1
+			for i, s := range toks {
+				row[last-i] = sc.str(text, s)
+			}
+		} else {
+			for i, s := range toks {
+				row[lead+i] = sc.str(text, s)
+			}
 		}
 		for i := lead + len(toks); i < len(row); i++ {
 			row[i] = e.pad
@@ -65,6 +75,7 @@ func (e *Encoder) EncodeStrings(text string, row []string) (n int) {
 		return n
 	}
 	e.tokenizeRow(text, sc, len(row), false)
+	sc.inOrder()
 	toks := sc.toks
 	for _, s := range toks {
 		if e.vocab != nil && e.hasOOV {
@@ -125,6 +136,7 @@ func (e *Encoder) ids(text string, sc *scratch, L int) {
 		return
 	}
 	e.tokenizeRow(text, sc, L, !e.hasOOV)
+	sc.inOrder()
 	for _, s := range sc.toks {
 		id, ok := sc.lookup(e.vocab, text, s)
 		switch {

@@ -1,5 +1,7 @@
 package tokenize
 
+import "slices"
+
 // span is one token: text[a:b] of the document, or buf[a:b] of the scratch
 // when the token's bytes were changed (lower-cased, punctuation removed).
 type span struct {
@@ -24,6 +26,8 @@ type scratch struct {
 	mergeScratch
 	// spaCy's chunk walkers
 	sm spacyMasks
+	// reversed: toks holds the tokens last first (spacyBackward)
+	reversed bool
 }
 
 const maxPooledBytes = 1 << 20
@@ -31,8 +35,16 @@ const maxPooledBytes = 1 << 20
 func (e *Encoder) get() *scratch {
 	sc := e.pool.Get().(*scratch)
 	sc.buf, sc.toks, sc.ids, sc.strs = sc.buf[:0], sc.toks[:0], sc.ids[:0], sc.strs[:0]
-	sc.bufStr, sc.hasStr = "", false
+	sc.bufStr, sc.hasStr, sc.reversed = "", false, false
 	return sc
+}
+
+// inOrder puts toks in text order.
+func (sc *scratch) inOrder() {
+	if sc.reversed {
+		slices.Reverse(sc.toks)
+		sc.reversed = false
+	}
 }
 
 func (e *Encoder) put(sc *scratch) {

@@ -13,11 +13,12 @@ import (
 // 270-token reviews, that is a third of the work.
 
 // tokenizeRow fills sc.toks with the tokens of text that a row of L tokens
-// keeps, in text order: all of them, or, in spaCy mode, a run of whole
-// chunks that holds the kept ones and more than L tokens in all (so the
-// caller still sees that the text was truncated). When drop is set, only
-// tokens the vocabulary keeps count (ids without an OOV token), since only
-// those take a place in the row.
+// keeps: all of them, or, in spaCy mode, a run of whole chunks that holds
+// the kept ones and more than L tokens in all (so the caller still sees
+// that the text was truncated). They are in text order, or last first when
+// sc.reversed is set. When drop is set, only tokens the vocabulary keeps
+// count (ids without an OOV token), since only those take a place in the
+// row.
 func (e *Encoder) tokenizeRow(text string, sc *scratch, L int, drop bool) {
 	if e.mode != ModeSpacy {
 		e.tokenize(text, sc)
@@ -160,8 +161,9 @@ func (e *Encoder) spacyForward(text string, sc *scratch, c *chunkCache, L int, d
 	}
 }
 
-// spacyBackward is spacyForward from the end of the text. Each chunk's
-// tokens are reversed as they are appended, and the whole list at the end.
+// spacyBackward is spacyForward from the end of the text. The tokens are
+// left last first (sc.reversed): each chunk's tokens are reversed as they
+// are appended.
 func (e *Encoder) spacyBackward(text string, sc *scratch, c *chunkCache, L int, drop bool) {
 	r := spacyTables()
 	m := &sc.sm
@@ -220,5 +222,5 @@ func (e *Encoder) spacyBackward(text string, sc *scratch, c *chunkCache, L int, 
 			slices.Reverse(sc.toks[from:])
 		}
 	}
-	slices.Reverse(sc.toks)
+	sc.reversed = true
 }
