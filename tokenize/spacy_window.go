@@ -10,7 +10,7 @@ import (
 // chunks (see spacy_cache.go). So a row of L tokens only needs the chunks
 // that hold its L tokens: the first ones with post truncation, the last
 // ones with pre truncation (the Keras default). Scoring 100-token rows of
-// 270-token reviews, that is a third of the work.
+// 270-token reviews, that is about 40% of the work.
 
 // tokenizeRow fills sc.toks with the tokens of text that a row of L tokens
 // keeps: all of them, or, in spaCy mode, a run of whole chunks that holds
@@ -102,9 +102,10 @@ func plainWord(r *spacyRules, text string, a, b int) bool {
 
 // spacyForward is splitSpacyChunks that stops once more than L tokens
 // count. The common chunks, plain words (ASCII letters, not a special
-// case) each followed by a single space, are read off a block's masks in
-// one loop; anything else (and a word that runs into the next block) goes
-// the general way, one chunk at a time.
+// case) and such words with one closing mark, each followed by a single
+// space, are read off a block's masks in one loop; anything else (and a
+// word that runs into the next block) goes the general way, one chunk at
+// a time.
 func (e *Encoder) spacyForward(text string, sc *scratch, c *chunkCache, L int, drop bool) {
 	r := spacyTables()
 	m := &sc.sm
