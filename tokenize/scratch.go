@@ -52,7 +52,7 @@ func (e *Encoder) put(sc *scratch) {
 		return
 	}
 	clear(sc.strs) // [len:cap] was cleared by earlier puts
-	sc.bufStr = ""
+	sc.bufStr, sc.sm.text = "", "" // keep no document alive in the pool
 	e.pool.Put(sc)
 }
 
