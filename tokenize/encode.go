@@ -42,12 +42,9 @@ func (e *Encoder) EncodeStrings(text string, row []string) (n int) {
 		}
 		toks := sc.toks
 		if L := len(row); len(toks) > L {
-			switch {
-			case sc.reversed: // the text's last L tokens, last first
+			if sc.reversed || e.truncPost { // reversed: the last tokens, last first
 				toks = toks[:L]
-			case e.truncPost:
-				toks = toks[:L]
-			default:
+			} else {
 				toks = toks[len(toks)-L:]
 			}
 		}

@@ -95,8 +95,7 @@ func appendWord(toks []span, buf []byte, text string, a, b int, lower bool) ([]s
 // special case (letterMaybe's hash test alone; the rare words it lets
 // through take the general way, which looks them up).
 func plainWord(r *spacyRules, text string, a, b int) bool {
-	n := b - a
-	h := (uint32(text[a]) | uint32(text[a+n>>1])<<8 | uint32(text[b-1])<<16 | uint32(n)<<24) * 0x9E3779B1 >> 16
+	h := letterKey(text[a:b])
 	return r.letterHash[h>>6]&(1<<(h&63)) == 0
 }
 
