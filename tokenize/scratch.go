@@ -51,7 +51,7 @@ func (e *Encoder) put(sc *scratch) {
 	if cap(sc.buf) > maxPooledBytes || cap(sc.toks) > maxPooledBytes/8 || cap(sc.masks) > maxPooledBytes/8 || cap(sc.sm.sp) > maxPooledBytes/64 {
 		return
 	}
-	clear(sc.strs) // [len:cap] was cleared by earlier puts
+	clear(sc.strs)                 // [len:cap] was cleared by earlier puts
 	sc.bufStr, sc.sm.text = "", "" // keep no document alive in the pool
 	e.pool.Put(sc)
 }
