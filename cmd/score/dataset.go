@@ -185,6 +185,16 @@ func runDataset(ctx context.Context, j *job, stdout, stderr io.Writer) (err erro
 		return err
 	}
 	m, err := dataset.Commit(dir, dataset.CommitOptions{Self: &spec, TTL: j.LockTTL})
+	if errors.Is(err, dataset.ErrIncomplete) {
+		// Shards that finish together each find the others' locks, held
+		// while they try to commit (and write their reports). Let go of
+		// this one and try once more: of runs that do so, the last to let
+		// go finds no lock left and commits.
+		if rerr := lock.Release(); rerr != nil {
+			return rerr
+		}
+		m, err = dataset.Commit(dir, dataset.CommitOptions{TTL: j.LockTTL})
+	}
 	switch {
 	case errors.Is(err, dataset.ErrIncomplete):
 		fmt.Fprintf(stdout, "shard %s of %s done: %d parts (%d written, %d already complete); %v\n",
