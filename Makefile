@@ -35,6 +35,7 @@ test-short: build
 BENCH ?= .
 bench: build tools
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime 1x -timeout 60m ./internal/blasref/ ./engine/native/ ./engine/native/numeric/ ./pipeline/ ./reader/ ./writer/
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime 20000x -timeout 20m ./tokenize/
 
 demo: build
 	rm -rf $(DEMO_DIR)
