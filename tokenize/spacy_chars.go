@@ -204,12 +204,28 @@ func spFindSuffix(s string) int {
 			return 0
 		}
 	}
-	// Every suffix form is at most 16 bytes long; the ASCII ones at most
-	// maxASCIISuffix, and an ASCII tail can only end with those.
+	return spSuffixSearch(s)
+}
+
+// spSuffixSearch is spFindSuffix's search for the leftmost suffix form.
+// Every suffix form is at most 16 bytes long; the ASCII ones at most
+// maxASCIISuffix, and an ASCII tail can only end with those.
+func spSuffixSearch(s string) int {
 	from := max(0, len(s)-16)
-	if indexNonASCII(s, from) < 0 {
-		from = max(0, len(s)-maxASCIISuffix)
+	if indexNonASCII(s, from) >= 0 {
+		return spFindSuffixRunes(s, from)
 	}
+	for p := max(0, len(s)-maxASCIISuffix); p < len(s); p++ {
+		if spSuffixAtASCII(s, p) {
+			return len(s) - p
+		}
+	}
+	return 0
+}
+
+// spFindSuffixRunes is spSuffixSearch from byte from on, character by
+// character: the definition the ASCII search is tested against.
+func spFindSuffixRunes(s string, from int) int {
 	for from > 0 && !utf8.RuneStart(s[from]) {
 		from--
 	}
@@ -234,6 +250,36 @@ var maxASCIISuffix = func() int {
 	}
 	return n
 }()
+
+// spSuffixAtASCII is spSuffixAt when s[max(0, p-2):] is ASCII: the same
+// tests on bytes.
+func spSuffixAtASCII(s string, p int) bool {
+	t := s[p:]
+	var prev byte // as lastRune, something that passes no test at the start
+	if p > 0 {
+		prev = s[p-1]
+	}
+	if len(t) == 1 && spASCII[t[0]]&clSuffix != 0 {
+		return true
+	}
+	switch t {
+	case "'s", "'S":
+		return true
+	case "+":
+		return isDigit(rune(prev))
+	case ".":
+		return prev != 0 && spASCII[prev]&clDotBefore != 0 ||
+			p >= 2 && 'A' <= prev && prev <= 'Z' && 'A' <= s[p-2] && s[p-2] <= 'Z'
+	}
+	if !isDigit(rune(prev)) {
+		return false
+	}
+	if t == "$" { // the one ASCII entry of spCurrencyChars
+		return true
+	}
+	_, ok := spAfterDigit[t]
+	return ok
+}
 
 func spSuffixAt(s string, p int) bool {
 	t := s[p:]

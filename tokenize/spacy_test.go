@@ -151,3 +151,44 @@ func TestSpacyURLMatch(t *testing.T) {
 		}
 	}
 }
+
+// TestSpacySuffixASCII compares the byte-wise suffix search of ASCII text
+// with the character-wise one over the last 16 bytes, on every string of
+// up to 5 (4 under the race detector) characters from an alphabet of the
+// characters the suffix rules look at, and on the words of the corpora.
+func TestSpacySuffixASCII(t *testing.T) {
+	const alphabet = "asSZKmhb'.+$1/,)\"-%xk"
+	maxLen := 5
+	if raceEnabled {
+		maxLen = 4
+	}
+	check := func(s string) {
+		if got, want := spSuffixSearch(s), spFindSuffixRunes(s, max(0, len(s)-16)); got != want {
+			t.Fatalf("suffix of %q: %d bytes, character by character %d", s, got, want)
+		}
+	}
+	buf := make([]byte, 0, maxLen)
+	var walk func()
+	walk = func() {
+		if len(buf) > 0 {
+			check(string(buf))
+		}
+		if len(buf) == maxLen {
+			return
+		}
+		for i := range len(alphabet) {
+			buf = append(buf, alphabet[i])
+			walk()
+			buf = buf[:len(buf)-1]
+		}
+	}
+	walk()
+	for _, d := range corpusSample(t, 300, 10) {
+		for _, w := range strings.Fields(d) {
+			if indexNonASCII(w, 0) < 0 {
+				check(w)
+				check("10" + w)
+			}
+		}
+	}
+}
