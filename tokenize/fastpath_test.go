@@ -125,14 +125,19 @@ func corpusSample(t *testing.T, n, step int) []string {
 }
 
 func TestFastPathsCorpora(t *testing.T) {
-	docs := corpusSample(t, 1500, 20)
+	checkAll(t, corpusSample(t, 1500, 20))
+}
+
+// checkAll runs checkSame for every pair and checkHelpers on each text.
+func checkAll(t *testing.T, texts []string) {
+	t.Helper()
 	for _, p := range splitPairs() {
-		for _, d := range docs {
-			checkSame(t, p, d)
+		for _, s := range texts {
+			checkSame(t, p, s)
 		}
 	}
-	for _, d := range docs {
-		checkHelpers(t, d)
+	for _, s := range texts {
+		checkHelpers(t, s)
 	}
 }
 
@@ -152,14 +157,7 @@ func TestFastPathsEdges(t *testing.T) {
 		}
 	}
 	texts = append(texts, "www.x.co", "1.2.3.4", "a.b", "x.Com", "e.g", "foo.bar/baz", "10.1.1.1", "mailto:a@b.c", "a.bé", "’s", "\xe2\x80\x99", "1\xe2\x80")
-	for _, p := range splitPairs() {
-		for _, s := range texts {
-			checkSame(t, p, s)
-		}
-	}
-	for _, s := range texts {
-		checkHelpers(t, s)
-	}
+	checkAll(t, texts)
 }
 
 func FuzzFastPaths(f *testing.F) {
