@@ -55,9 +55,9 @@ func splitPairs() []splitPair {
 	// spaCy: a cache shared by every call (hits), and one whose arena
 	// fills every few chunks (it starts over all the time).
 	for _, lower := range []bool{false, true} {
-		for _, c := range []*chunkCache{newChunkCache(), newChunkCacheSize(4, 100)} {
+		for _, c := range []*chunkCache{newChunkCache(), newChunkCacheSize(1, 4, 100)} {
 			ps = append(ps, splitPair{
-				name: fmt.Sprintf("spacy/lower=%v/arena=%d", lower, c.arena),
+				name: fmt.Sprintf("spacy/lower=%v/sets=%d/arena=%d", lower, len(c.short.sets), c.arena),
 				fast: func(s string, sc *scratch) { splitSpacyWith(s, sc, lower, c) },
 				slow: func(s string, sc *scratch) { splitSpacyWith(s, sc, lower, nil) },
 			})

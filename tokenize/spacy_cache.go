@@ -18,7 +18,8 @@ import (
 // document, and its result can be cached with the chunk.
 
 // chunkCache maps a chunk to its tokens: lengths, and whether lowering
-// leaves each one unchanged. It keeps two generations: when the current
+// leaves each one unchanged. Chunks of up to 16 bytes live in a
+// shortCache; for the longer ones it keeps two generations of maps: when the current
 // one is full, it becomes the old one and the old one is emptied for
 // reuse; a hit in the old generation is copied into the current one, so
 // frequent chunks survive. Keys and lengths live in each generation's
@@ -26,6 +27,7 @@ import (
 // safe for concurrent use: each goroutine takes one from the Encoder's
 // pool for the length of a document.
 type chunkCache struct {
+	short    *shortCache // the chunks of up to 16 bytes and 8 tokens
 	cur, old cacheGen
 	// entries and arena bound each generation (they start small and grow).
 	entries, arena int
@@ -47,10 +49,13 @@ const (
 	cleanBit       = 0x80 // lowering leaves the token unchanged
 )
 
-func newChunkCache() *chunkCache { return newChunkCacheSize(cacheEntries, cacheArena) }
+func newChunkCache() *chunkCache { return newChunkCacheSize(shortSets, cacheEntries, cacheArena) }
 
-func newChunkCacheSize(entries, arena int) *chunkCache {
-	return &chunkCache{cur: cacheGen{m: map[string]uint32{}}, old: cacheGen{m: map[string]uint32{}}, entries: entries, arena: arena}
+// newChunkCacheSize makes a cache whose short table has sets sets (a power
+// of two) and whose generations for longer chunks hold up to entries
+// entries and arena bytes.
+func newChunkCacheSize(sets, entries, arena int) *chunkCache {
+	return &chunkCache{short: newShortCache(sets), cur: cacheGen{m: map[string]uint32{}}, old: cacheGen{m: map[string]uint32{}}, entries: entries, arena: arena}
 }
 
 // getCache takes a cache from the Encoder's pool (a bounded channel, not a
@@ -113,10 +118,20 @@ func (r *spacyRules) chunk(text string, a, b int, out []span, c *chunkCache, k c
 	if r.wordMark(s, k) {
 		return append(out, span{int32(a), int32(b - 1), false, !k.upper}, span{int32(b - 1), int32(b), false, true})
 	}
-	if len(s) > maxCachedChunk {
+	if len(s) <= maxShortKey {
+		if lens, n, ok := c.short.get(s); ok {
+			at := int32(a)
+			for range n {
+				l := int32(lens & lenMask)
+				out = append(out, span{at, at + l, false, lens&cleanBit != 0})
+				at += l
+				lens >>= 8
+			}
+			return out
+		}
+	} else if len(s) > maxCachedChunk {
 		return r.chunkRules(text, a, b, out, c)
-	}
-	if lens, ok := c.get(s); ok {
+	} else if lens, ok := c.get(s); ok {
 		at := int32(a)
 		for _, l := range lens {
 			n := int32(l & lenMask)
@@ -230,6 +245,12 @@ func (c *chunkCache) add(text, s string, a int, toks []span) {
 		at = t.b
 	}
 	if at != int32(a+len(s)) {
+		return
+	}
+	if len(s) <= maxShortKey {
+		if len(toks) <= maxShortTok {
+			c.short.put(s, lens[:len(toks)])
+		}
 		return
 	}
 	c.makeRoom(s, len(toks))
