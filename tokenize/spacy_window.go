@@ -100,11 +100,11 @@ func plainWord(r *spacyRules, text string, a, b int) bool {
 }
 
 // spacyForward is splitSpacyChunks that stops once more than L tokens
-// count. The common chunks, plain words (ASCII letters, not a special
-// case) and such words with one closing mark, each followed by a single
-// space, are read off a block's masks in one loop; anything else (and a
-// word that runs into the next block) goes the general way, one chunk at
-// a time.
+// count. The chunks of a block that follow each other with a single space
+// between them are read off the block's masks in one loop: plain words
+// (ASCII letters, not a special case) and such words with one closing mark
+// on the spot, any other through emit. Other whitespace, and a chunk that
+// runs into the next block, go the general way: the walker finds them.
 func (e *Encoder) spacyForward(text string, sc *scratch, c *chunkCache, L int, drop bool) {
 	r := spacyTables()
 	m := &sc.sm
@@ -115,7 +115,6 @@ func (e *Encoder) spacyForward(text string, sc *scratch, c *chunkCache, L int, d
 			m.ensure(k)
 			sp, nl, up, base := m.sp[k], m.nl[k], m.up[k], k<<6
 			toks, buf := sc.toks, sc.buf
-		words:
 			for p := uint(i - base); count <= L; {
 				if sp>>p&1 != 0 {
 					// A single " " after a word is no token (at the end
@@ -144,7 +143,11 @@ func (e *Encoder) spacyForward(text string, sc *scratch, c *chunkCache, L int, d
 					toks = append(toks, span{int32(b - 1), int32(b), false, true})
 					count += 2
 				default:
-					break words
+					// Any other chunk of the block: the general way, without
+					// walking on to it.
+					sc.toks, sc.buf = toks, buf
+					count += e.emit(text, a, b, sc, r, c, kindIn(nl, up, p, q-1), false)
+					toks, buf = sc.toks, sc.buf
 				}
 				p, i = q, b
 			}
@@ -174,7 +177,6 @@ func (e *Encoder) spacyBackward(text string, sc *scratch, c *chunkCache, L int, 
 			m.ensure(k)
 			sp, nl, up, base := m.sp[k], m.nl[k], m.up[k], k<<6
 			toks, buf := sc.toks, sc.buf
-		words:
 			for end := uint(i - base); count <= L; { // the next token ends before byte end
 				last := end - 1
 				if sp>>last&1 != 0 {
@@ -203,7 +205,14 @@ func (e *Encoder) spacyBackward(text string, sc *scratch, c *chunkCache, L int, 
 					toks, buf = appendWord(toks, buf, text, a, b-1, up&mask != 0 && e.lower)
 					count += 2
 				default:
-					break words
+					// Any other chunk of the block: the general way, without
+					// walking back to it.
+					sc.toks, sc.buf = toks, buf
+					count += e.emit(text, a, b, sc, r, c, kindIn(nl, up, start, last), false)
+					if n := len(toks); len(sc.toks)-n > 1 {
+						slices.Reverse(sc.toks[n:])
+					}
+					toks, buf = sc.toks, sc.buf
 				}
 				end, i = start, a
 			}
