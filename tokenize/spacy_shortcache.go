@@ -20,7 +20,7 @@ const (
 	shortWays   = 4
 	maxShortKey = 16
 	maxShortTok = 8
-	shortSets   = 1 << 13 // 32,768 entries, 1 MiB
+	shortSets   = 1 << 14 // 65,536 entries, 2 MiB
 )
 
 // shortEntry is one cached chunk: its key (length and packed bytes, see
