@@ -8,6 +8,9 @@ import "github.com/scorekit/score/reader"
 type Batcher struct {
 	MaxCount int // records per batch (>= 1)
 	MaxBytes int // text bytes per batch; 0 = no byte limit
+	// Spare, when set, hands Flush empty slices to start the next batch in
+	// (those of batches already written); without one it makes a new one.
+	Spare chan []reader.Record
 
 	recs  []reader.Record
 	bytes int
@@ -29,7 +32,12 @@ func (b *Batcher) Flush() []reader.Record {
 		return nil
 	}
 	out := b.recs
-	b.recs = make([]reader.Record, 0, cap(out))
+	select {
+	case s := <-b.Spare:
+		b.recs = s[:0]
+	default:
+		b.recs = make([]reader.Record, 0, cap(out))
+	}
 	b.bytes = 0
 	return out
 }

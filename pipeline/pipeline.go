@@ -70,6 +70,11 @@ func Run(ctx context.Context, m engine.Model, o Options) (*Report, error) {
 	if err != nil {
 		return rep, err
 	}
+	if o.Reader.Arena == nil {
+		// Texts live in reused blocks, given back once their batch is
+		// written (writeBatch): far fewer garbage collections.
+		o.Reader.Arena = reader.NewTextArena(reader.ArenaOptions{})
+	}
 	src, err := reader.OpenAll(o.Inputs, o.Reader)
 	if err != nil {
 		return rep, err
@@ -80,6 +85,8 @@ func Run(ctx context.Context, m engine.Model, o Options) (*Report, error) {
 		return rep, err
 	}
 	r := &runner{o: o, m: m, feeder: feeder, plan: plan, src: src, w: w, rep: rep, start: start}
+	inFlight := 3*o.InFlight + o.TokenizeWorkers + 4 // the channels' room, and a batch in each stage
+	r.spare, r.spareRecs = make(chan *batch, inFlight), make(chan []reader.Record, inFlight)
 	err = r.run(ctx)
 	rep.finish(time.Since(start))
 	if err != nil {
@@ -122,6 +129,15 @@ type runner struct {
 	w      writer.Writer
 	rep    *Report
 	start  time.Time
+
+	// Written batches come back for reuse: their structs and slices
+	// (spare), their record slices (spareRecs, through the Batcher), and
+	// the writer stage's rows (rows, vals, nulls: that stage's alone).
+	spare     chan *batch
+	spareRecs chan []reader.Record
+	rows      []writer.Row
+	vals      []string
+	nulls     []bool
 }
 
 func (r *runner) run(ctx context.Context) error {
@@ -160,7 +176,7 @@ func send(ctx context.Context, ch chan<- *batch, b *batch) error {
 }
 
 func (r *runner) readStage(ctx context.Context, out chan<- *batch) error {
-	b := Batcher{MaxCount: r.o.BatchSize, MaxBytes: r.o.BatchBytes}
+	b := Batcher{MaxCount: r.o.BatchSize, MaxBytes: r.o.BatchBytes, Spare: r.spareRecs}
 	seq := 0
 	flush := func() error {
 		recs := b.Flush()
@@ -168,7 +184,13 @@ func (r *runner) readStage(ctx context.Context, out chan<- *batch) error {
 			return nil
 		}
 		seq++
-		return send(ctx, out, &batch{seq: seq, recs: recs})
+		nb := &batch{}
+		select {
+		case nb = <-r.spare:
+		default:
+		}
+		nb.seq, nb.recs = seq, recs
+		return send(ctx, out, nb)
 	}
 	for {
 		t0 := time.Now()
@@ -238,7 +260,7 @@ func (r *runner) engineStage(ctx context.Context, in <-chan *batch, out chan<- *
 		}
 		r.rep.addStage(stageEngineWait, time.Since(t0))
 		if len(b.texts) > 0 {
-			scores, rowErrs, err := r.score(ctx, b.texts, b.feeds)
+			scores, rowErrs, err := r.score(ctx, b.texts, b.feeds, b.scores)
 			if err != nil {
 				return err
 			}
@@ -255,9 +277,15 @@ func (r *runner) engineStage(ctx context.Context, in <-chan *batch, out chan<- *
 // score runs texts through the model. When the engine rejects the batch,
 // the batch is split in halves until the failing rows are isolated; those are
 // returned in rowErrs (by index into texts) and the rest are scored.
-func (r *runner) score(ctx context.Context, texts []string, all map[string]*tensor.Tensor) ([]float32, map[int]string, error) {
-	flat := make([]float32, len(texts)*r.plan.width)
-	rowErrs := map[int]string{}
+func (r *runner) score(ctx context.Context, texts []string, all map[string]*tensor.Tensor, buf []float32) ([]float32, map[int]string, error) {
+	flat := buf[:0]
+	if n := len(texts) * r.plan.width; cap(flat) >= n {
+		flat = flat[:n]
+		clear(flat)
+	} else {
+		flat = make([]float32, n)
+	}
+	var rowErrs map[int]string // made at the first failing row
 	var rec func(lo, hi int) error
 	rec = func(lo, hi int) error {
 		feeds := all
@@ -285,6 +313,9 @@ func (r *runner) score(ctx context.Context, texts []string, all map[string]*tens
 			return nil
 		}
 		if hi-lo == 1 {
+			if rowErrs == nil {
+				rowErrs = map[int]string{}
+			}
 			rowErrs[lo] = "engine: " + runErr.Error()
 			return nil
 		}
@@ -324,16 +355,46 @@ func (r *runner) writeStage(ctx context.Context, in <-chan *batch) error {
 			if err := r.writeBatch(b); err != nil {
 				return err
 			}
+			r.recycle(b)
 		}
 	}
 }
 
+// recycle clears a written batch and hands it and its record slice back
+// for reuse by later batches (dropping them when enough are waiting).
+func (r *runner) recycle(b *batch) {
+	clear(b.recs)
+	select {
+	case r.spareRecs <- b.recs[:0]:
+	default:
+	}
+	clear(b.texts)
+	*b = batch{valid: b.valid[:0], texts: b.texts[:0], scores: b.scores[:0]}
+	select {
+	case r.spare <- b:
+	default:
+	}
+}
+
+// grow returns s with length n, reusing its array when it has room; the
+// elements are zeroed.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
 func (r *runner) writeBatch(b *batch) error {
 	t0 := time.Now()
-	rows := make([]writer.Row, len(b.recs))
 	cols := r.src.Columns()
-	// One allocation for the whole batch's field values.
-	vals, nulls := make([]string, len(cols)*len(b.recs)), make([]bool, len(cols)*len(b.recs))
+	// The rows and their field values, in buffers the next batch reuses
+	// (writers keep nothing of the rows they are given).
+	r.rows = grow(r.rows, len(b.recs))
+	r.vals, r.nulls = grow(r.vals, len(cols)*len(b.recs)), grow(r.nulls, len(cols)*len(b.recs))
+	rows, vals, nulls := r.rows, r.vals, r.nulls
 	vi := 0
 	for i, rec := range b.recs {
 		row := writer.Row{ID: rec.ID, Source: rec.Source, Row: rec.Row}
@@ -362,6 +423,7 @@ func (r *runner) writeBatch(b *batch) error {
 			r.rep.scoredRow(row.Warning)
 		}
 		rows[i] = row
+		b.recs[i].Release() // the text's last use (rows hold no text)
 	}
 	if err := r.w.Write(rows); err != nil {
 		return fmt.Errorf("write batch %d: %w", b.seq, err)

@@ -134,14 +134,23 @@ func options(in []reader.Input, out string) pipeline.Options {
 
 // TestRunScoresInInputOrder runs the real native engine on a meta model with
 // several batches in flight and checks every row's scores against the
-// reference forward pass, in input order.
+// reference forward pass, in input order; the texts live in a poisoned
+// arena whose blocks are reused as batches are written.
 func TestRunScoresInInputOrder(t *testing.T) {
-	f := newFixture(t, 300)
+	f := newFixture(t, 1200) // several times what the stages hold at once
 	in := f.inputs(t)
 	out := filepath.Join(t.TempDir(), "scores.jsonl")
-	rep, err := pipeline.Run(context.Background(), f.load(t), options(in, out))
+	// Texts in small blocks that are poisoned as soon as they come back: a
+	// text released before its batch is done would change its scores.
+	o := options(in, out)
+	arena := reader.NewTextArena(reader.ArenaOptions{BlockBytes: 4 << 10, Poison: true})
+	o.Reader.Arena = arena
+	rep, err := pipeline.Run(context.Background(), f.load(t), o)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if s := arena.Stats(); s.Reused == 0 {
+		t.Fatalf("arena %+v: no block was reused", s)
 	}
 	recs, want := f.expected(t, in)
 	rows := readJSONL(t, out)

@@ -18,6 +18,7 @@ type csvSource struct {
 	scan       *csvScanner
 	max        int
 	reject     bool
+	arena      *TextArena
 
 	names     []string // column names (header or col_N)
 	textIdx   int
@@ -46,7 +47,7 @@ func openCSV(path string, r io.ReadCloser, delim byte, opts Options) (*csvSource
 	c := &csvSource{
 		path: path, base: filepath.Base(path), closer: r,
 		w: newWindow(r, 0), scan: newCSVScanner(delim, quoting),
-		max: opts.maxRecord(), reject: opts.reject(), idIdx: -1,
+		max: opts.maxRecord(), reject: opts.reject(), arena: opts.Arena, idIdx: -1,
 	}
 	if err := c.start(opts); err != nil {
 		r.Close()
@@ -273,7 +274,7 @@ func (c *csvSource) build(r csvRecord) Record {
 		return c.fail(rec, r.line, fmt.Errorf("text column %q: %w", c.names[c.textIdx], err))
 	}
 	repaired = repaired || rep
-	rec.Text = string(b)
+	rec.Text, rec.mem = c.arena.text(b)
 	rec.Null = len(b) == 0 && !tf.quoted
 	if len(c.fieldIdx) > 0 {
 		rec.Fields = make(map[string]string, len(c.fieldIdx))

@@ -78,7 +78,7 @@ func (d *docSource) Next(ctx context.Context) (Record, error) {
 	if repaired {
 		d.stats.Repaired++
 	}
-	rec.Text = string(b)
+	rec.Text, rec.mem = d.opts.Arena.text(b)
 	return rec, nil
 }
 

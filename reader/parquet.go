@@ -10,8 +10,11 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/scorekit/score/internal/arrowpool"
 )
 
 // parquetSource streams a Parquet file row group by row group, decoding
@@ -44,6 +47,13 @@ type parquetSource struct {
 	closed   bool
 }
 
+// pagePool holds the page buffers of every Parquet file read (compressed
+// and decompressed pages, dictionaries): the chunk readers give them back
+// when a row group's column is done, and the next one reuses them. The
+// arrays pqarrow builds for the other columns use the Go allocator, since
+// their values reach records.
+var pagePool memory.Allocator = arrowpool.New(64<<20, false)
+
 // openParquet opens a Parquet file. A panic inside the Parquet library on
 // a corrupt file becomes an error here and in Next.
 func openParquet(in Input, opts Options) (p *parquetSource, err error) {
@@ -59,7 +69,12 @@ func openParquetFile(in Input, opts Options) (*parquetSource, error) {
 	if in.Compression != "" {
 		return nil, fmt.Errorf("open %s: parquet files cannot be read through %s; decompress them first", in.Path, in.Compression)
 	}
-	pf, err := file.OpenParquetFile(in.Path, false)
+	props := parquet.NewReaderProperties(pagePool)
+	// Pages are read one at a time into the pooled buffers instead of each
+	// column chunk whole into a fresh one (local files: the small reads cost
+	// nothing).
+	props.BufferedStreamEnabled = true
+	pf, err := file.OpenParquetFile(in.Path, false, file.WithReadProps(props))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", in.Path, err)
 	}
@@ -179,7 +194,7 @@ func (p *parquetSource) mapColumns() error {
 	if batch <= 0 {
 		batch = 1024
 	}
-	if p.text = newDirectText(p.pf, leafOf[ti], batch, p.opts.maxRecord()); p.text != nil {
+	if p.text = newDirectText(p.pf, leafOf[ti], batch, p.opts.maxRecord(), p.opts.Arena); p.text != nil {
 		use = use[1:]
 	}
 	seen := map[int]bool{}
@@ -356,6 +371,7 @@ func (p *parquetSource) next(ctx context.Context) (Record, error) {
 	}
 	if p.text != nil {
 		t := p.text.cur()
+		rec.mem = t.mem
 		switch {
 		case t.null:
 			rec.Null = true

@@ -29,6 +29,7 @@ type directText struct {
 	maxDef int16
 	max    int
 	batch  int
+	arena  *TextArena
 
 	ch   chan textChunk
 	quit chan struct{}
@@ -43,6 +44,7 @@ const prefetchChunks = 4
 
 type textCell struct {
 	s      string
+	mem    *textBlock // the arena block s was cut from, or nil
 	null   bool
 	tooBig bool
 	valid  bool // s is valid UTF-8
@@ -68,12 +70,12 @@ func (e *textError) Unwrap() error { return e.err }
 
 // newDirectText returns a direct reader for leaf column leaf, or nil when
 // the column is not a flat byte array.
-func newDirectText(pf *file.Reader, leaf, batch, max int) *directText {
+func newDirectText(pf *file.Reader, leaf, batch, max int, arena *TextArena) *directText {
 	col := pf.MetaData().Schema.Column(leaf)
 	if col.PhysicalType() != parquet.Types.ByteArray || col.MaxRepetitionLevel() != 0 {
 		return nil
 	}
-	return &directText{leaf: leaf, maxDef: col.MaxDefinitionLevel(), max: max, batch: batch}
+	return &directText{leaf: leaf, maxDef: col.MaxDefinitionLevel(), max: max, batch: batch, arena: arena}
 }
 
 // start begins decoding groups (row group indices, in order) of pf.
@@ -123,18 +125,29 @@ func (d *directText) produce(pf *file.Reader, groups []int) {
 			d.send(textChunk{err: err, opening: true})
 			return
 		}
-		for rows > 0 {
-			cells, err := d.readChunk(cr, vals, defs, rows)
-			if len(cells) > 0 && !d.send(textChunk{cells: cells}) {
-				return
-			}
-			if err != nil {
-				d.send(textChunk{err: err})
-				return
-			}
-			rows -= int64(len(cells))
+		if !d.group(cr, vals, defs, rows) {
+			return
 		}
 	}
+}
+
+// group sends the cells of one row group's column chunk, rows of them,
+// and closes the chunk reader (its page buffers go back to the pool: the
+// cells hold copies). It returns false when it stopped early.
+func (d *directText) group(cr *file.ByteArrayColumnChunkReader, vals []parquet.ByteArray, defs []int16, rows int64) bool {
+	defer cr.Close()
+	for rows > 0 {
+		cells, err := d.readChunk(cr, vals, defs, rows)
+		if len(cells) > 0 && !d.send(textChunk{cells: cells}) {
+			return false
+		}
+		if err != nil {
+			d.send(textChunk{err: err})
+			return false
+		}
+		rows -= int64(len(cells))
+	}
+	return true
 }
 
 // send hands c to the consumer; false when stop was called.
@@ -173,15 +186,19 @@ func (d *directText) readChunk(cr *file.ByteArrayColumnChunkReader, vals []parqu
 		return nil, fmt.Errorf("column chunk ended early")
 	}
 	cells := make([]textCell, 0, lvls)
-	// The chunk's texts are copied out of the page into one string (one
-	// allocation per chunk, not per row); the cells hold slices of it.
-	total := 0
-	for _, v := range vals[:min(nvals, len(vals))] {
-		if len(v) <= d.max {
-			total += len(v)
+	// The chunk's texts are copied out of the page into the arena, or else
+	// into one string (one allocation per chunk, not per row); the cells
+	// hold slices of it.
+	var buf []byte
+	if d.arena == nil {
+		total := 0
+		for _, v := range vals[:min(nvals, len(vals))] {
+			if len(v) <= d.max {
+				total += len(v)
+			}
 		}
+		buf = make([]byte, 0, total)
 	}
-	buf := make([]byte, 0, total)
 	vi := 0
 	for k := 0; k < int(lvls); k++ {
 		if d.maxDef > 0 && defs[k] < d.maxDef {
@@ -197,9 +214,15 @@ func (d *directText) readChunk(cr *file.ByteArrayColumnChunkReader, vals []parqu
 			cells = append(cells, textCell{tooBig: true})
 			continue
 		}
-		off := len(buf)
-		buf = append(buf, v...)
-		cells = append(cells, textCell{s: unsafe.String(unsafe.SliceData(buf[off:]), len(v)), valid: utf8.Valid(v)})
+		c := textCell{valid: utf8.Valid(v)}
+		if d.arena != nil {
+			c.s, c.mem = d.arena.text(v)
+		} else {
+			off := len(buf)
+			buf = append(buf, v...)
+			c.s = unsafe.String(unsafe.SliceData(buf[off:]), len(v))
+		}
+		cells = append(cells, c)
 	}
 	return cells, nil
 }

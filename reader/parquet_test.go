@@ -13,6 +13,8 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/scorekit/score/internal/arrowpool"
 )
 
 // pqRow is one row for writeParquet; a nil text is a null.
@@ -203,6 +205,30 @@ func TestParquetTextColumnChoice(t *testing.T) {
 // group boundaries, plain and dictionary encoded, with nulls.
 func TestParquetManyPages(t *testing.T) {
 	t.Parallel()
+	checkManyPages(t, Options{})
+}
+
+// TestParquetPooledBuffersPoisoned reads many pages and row groups with the
+// page buffers from a pool that poisons what is freed, and the texts in a
+// poisoned arena: a page buffer reused while a value still points into it,
+// or a text block reused too soon, would change the records.
+func TestParquetPooledBuffersPoisoned(t *testing.T) {
+	saved := pagePool
+	defer func() { pagePool = saved }()
+	pagePool = arrowpool.New(64<<20, true)
+	a := NewTextArena(ArenaOptions{BlockBytes: 4 << 10, Poison: true})
+	checkManyPages(t, Options{Arena: a})
+	if s := a.Stats(); s.Reused == 0 {
+		t.Fatalf("arena %+v: no block was reused", s)
+	}
+}
+
+// checkManyPages reads 3,000 rows in row groups of 1,000 and pages of 512
+// bytes, with and without dictionary encoding, in several batch sizes, and
+// compares every record with what was written. Records are released
+// (opts.Arena) once checked.
+func checkManyPages(t *testing.T, opts Options) {
+	t.Helper()
 	rows := synthRows(3000)
 	for i := range rows {
 		switch {
@@ -222,7 +248,9 @@ func TestParquetManyPages(t *testing.T) {
 			batches = []int{1}
 		}
 		for _, batch := range batches {
-			s, err := Open(Input{Path: path, Format: "parquet"}, Options{BatchRows: batch})
+			o := opts
+			o.BatchRows = batch
+			s, err := Open(Input{Path: path, Format: "parquet"}, o)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -239,6 +267,7 @@ func TestParquetManyPages(t *testing.T) {
 				if (w.text == nil) != r.Null || (w.text != nil && r.Text != *w.text) {
 					t.Fatalf("dict %v batch %d row %d: text %q null %v", dict, batch, i, r.Text, r.Null)
 				}
+				recs[i].Release()
 			}
 		}
 	}

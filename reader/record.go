@@ -14,6 +14,8 @@ type Record struct {
 	Null   bool              // the text cell was null or missing
 	Fields map[string]string // layout fields declared by Columns(): label, rating, split, ...; nil when none
 	Err    error             // the row could not be read; names file, row and reason; the record still counts
+
+	mem *textBlock // the arena block Text was cut from (Options.Arena), released by Release
 }
 
 // Input is one file to read, as produced by Expand.
@@ -41,6 +43,9 @@ type Options struct {
 	SkipUnknown    bool   // Expand skips (and reports) files of unknown type instead of failing
 	Format         string // force this format for every file Expand finds ("" = by extension)
 	BatchRows      int    // parquet rows decoded per batch; default 1024
+	// Arena, when set, holds the texts of CSV, Parquet and text-file
+	// records; the consumer must then Release each record (see TextArena).
+	Arena *TextArena
 }
 
 // Source yields the records of one or more inputs.

@@ -13,6 +13,8 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/scorekit/score/internal/arrowpool"
 )
 
 // arrowSchema is the Arrow form of the file layout, with md as its metadata.
@@ -100,10 +102,15 @@ type parquetEncoder struct {
 	valid []bool
 }
 
+// builderPool is the default allocator of every Parquet encoder: the
+// column builders' and encoders' buffers, freed after each row group, are
+// reused by the next.
+var builderPool memory.Allocator = arrowpool.New(64<<20, false)
+
 func newParquetEncoder(w io.Writer, s Schema, opts Options) (*parquetEncoder, error) {
 	mem := opts.Allocator
 	if mem == nil {
-		mem = memory.DefaultAllocator
+		mem = builderPool
 	}
 	rowGroup := opts.RowGroupRows
 	if rowGroup == 0 {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/scorekit/score/internal/arrowpool"
 	"github.com/scorekit/score/internal/duckdb"
 )
 
@@ -276,4 +277,21 @@ func TestParquetManyRowGroups(t *testing.T) {
 			t.Errorf("row group %d has %v rows, want %v", i, g["n"], want)
 		}
 	}
+}
+
+// TestParquetPooledBuffersPoisoned writes many row groups through a pool
+// that poisons every buffer freed to it, the way the default pool reuses
+// them: a buffer freed while arrow still reads it would corrupt the file,
+// which DuckDB reads back.
+func TestParquetPooledBuffersPoisoned(t *testing.T) {
+	duckdb.Require(t)
+	s := Schema{Fields: []string{"label"}, Outputs: []Column{{Name: "p", Width: 1}, {Name: "c", Width: 3, Names: []string{"a", "b", "c"}}}}
+	rows := makeRows(s, 0, 3000, 23)
+	path := filepath.Join(t.TempDir(), "pooled.parquet")
+	pool := arrowpool.New(64<<20, true)
+	writeAll(t, path, s, Options{RowGroupRows: 250, Allocator: pool}, rows, 7)
+	if pool.Idle() == 0 {
+		t.Fatal("no buffer came back to the pool")
+	}
+	checkRows(t, s, duckdb.QueryAll(t, selectAll(path))[0], rows)
 }

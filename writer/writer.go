@@ -40,7 +40,8 @@ type Options struct {
 	// "gzip", "lz4", "brotli" or "none".
 	Compression string
 	// Allocator receives the Parquet encoder's arrow allocations; nil means
-	// memory.DefaultAllocator. Tests pass a memory.CheckedAllocator.
+	// a pool shared by all encoders, which reuses the buffers each row
+	// group frees. Tests pass a memory.CheckedAllocator.
 	Allocator memory.Allocator
 }
 
