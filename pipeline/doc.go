@@ -8,4 +8,12 @@
 // error cancels every stage. Every input row ends in exactly one place: it is
 // scored, or written with null scores and its rejection reason. The Report
 // accounts for each of them (read = scored + rejected).
+//
+// A run allocates little per document, so that the garbage collector (whose
+// cycles follow the bytes allocated) seldom runs: texts are cut from a
+// reader.TextArena whose blocks come back once every batch holding their
+// texts is written (unless Options.Reader.Arena is given, Run makes one);
+// written batches, their record slices, score buffers and the writer's rows
+// are reused; token tensors go back to the Feeder's pool once the engine has
+// run them.
 package pipeline

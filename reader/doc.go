@@ -20,7 +20,8 @@
 // records, Err records, repaired rows and nulls.
 //
 // Parquet is read through arrow-go: the text column, when it is a flat
-// byte array, directly page by page (one copy per value); id and field
+// byte array, directly page by page (one copy per value, into the arena
+// when there is one); id and field
 // columns through pqarrow record batches of Options.BatchRows rows. A
 // panic inside the Parquet library on a corrupt file becomes an error.
 // The text column is decoded ahead by one goroutine per Parquet source
@@ -100,5 +101,17 @@
 // # Concurrency
 //
 // A Source is not safe for concurrent use; the pipeline reads it from one
-// goroutine and fans records out. Records own their strings and maps.
+// goroutine and fans records out. Records own their strings and maps,
+// except that with Options.Arena the Text of CSV, TSV, Parquet and text-file
+// records is cut from the arena's reused blocks and belongs to the record
+// only until Record.Release (see TextArena); Release may be called from any
+// goroutine.
+//
+// # Memory
+//
+// Parquet page buffers (compressed and decompressed pages, dictionaries)
+// come from a process-wide pool: each column chunk reader gives them back
+// when its row group is done, and the next one reuses them; pages are read
+// one at a time rather than each column chunk whole. Values are copied out
+// of the pages before they are given back.
 package reader
