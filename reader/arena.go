@@ -6,7 +6,7 @@ import (
 	"unsafe"
 )
 
-// TextArena holds the texts of records in blocks of 1 MiB and reuses a
+// TextArena holds the texts of records in blocks of 256 KiB and reuses a
 // block once every record cut from it has been released. A run over a
 // corpus then allocates a handful of blocks instead of one string per
 // record; the garbage collector, whose cycles follow the bytes allocated,
@@ -32,7 +32,7 @@ type TextArena struct {
 
 // ArenaOptions configure a TextArena; the zero value is the default.
 type ArenaOptions struct {
-	BlockBytes int // bytes per block; 0 = 1 MiB
+	BlockBytes int // bytes per block; 0 = 256 KiB
 	// Poison overwrites a block with 0xFF bytes as soon as it comes back,
 	// so that a text used after its record was released shows up as
 	// garbage (for tests).
@@ -53,12 +53,12 @@ type textBlock struct {
 	arena *TextArena
 }
 
-const arenaIdle = 32 // free blocks kept for reuse
+const arenaIdle = 8 // free blocks kept for reuse (more come back only after a burst)
 
 // NewTextArena returns an empty arena.
 func NewTextArena(o ArenaOptions) *TextArena {
 	if o.BlockBytes <= 0 {
-		o.BlockBytes = 1 << 20
+		o.BlockBytes = 256 << 10
 	}
 	return &TextArena{free: make(chan *textBlock, arenaIdle), block: o.BlockBytes, maxText: o.BlockBytes / 4, poison: o.Poison}
 }

@@ -51,8 +51,8 @@ type parquetSource struct {
 // and decompressed pages, dictionaries): the chunk readers give them back
 // when a row group's column is done, and the next one reuses them. The
 // arrays pqarrow builds for the other columns use the Go allocator, since
-// their values reach records.
-var pagePool memory.Allocator = arrowpool.New(64<<20, false)
+// their values reach records. At most 16 MiB of freed buffers wait.
+var pagePool memory.Allocator = arrowpool.New(16<<20, false)
 
 // openParquet opens a Parquet file. A panic inside the Parquet library on
 // a corrupt file becomes an error here and in Next.

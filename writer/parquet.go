@@ -104,8 +104,8 @@ type parquetEncoder struct {
 
 // builderPool is the default allocator of every Parquet encoder: the
 // column builders' and encoders' buffers, freed after each row group, are
-// reused by the next.
-var builderPool memory.Allocator = arrowpool.New(64<<20, false)
+// reused by the next (at most 16 MiB of them wait).
+var builderPool memory.Allocator = arrowpool.New(16<<20, false)
 
 func newParquetEncoder(w io.Writer, s Schema, opts Options) (*parquetEncoder, error) {
 	mem := opts.Allocator
