@@ -278,13 +278,7 @@ func (r *runner) engineStage(ctx context.Context, in <-chan *batch, out chan<- *
 // the batch is split in halves until the failing rows are isolated; those are
 // returned in rowErrs (by index into texts) and the rest are scored.
 func (r *runner) score(ctx context.Context, texts []string, all map[string]*tensor.Tensor, buf []float32) ([]float32, map[int]string, error) {
-	flat := buf[:0]
-	if n := len(texts) * r.plan.width; cap(flat) >= n {
-		flat = flat[:n]
-		clear(flat)
-	} else {
-		flat = make([]float32, n)
-	}
+	flat := grow(buf, len(texts)*r.plan.width)
 	var rowErrs map[int]string // made at the first failing row
 	var rec func(lo, hi int) error
 	rec = func(lo, hi int) error {
