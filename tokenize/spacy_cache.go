@@ -27,7 +27,8 @@ import (
 // safe for concurrent use: each goroutine takes one from the Encoder's
 // pool for the length of a document.
 type chunkCache struct {
-	short    *shortCache // the chunks of up to 16 bytes and 8 tokens
+	short    *shortCache         // the chunks of up to 16 bytes and 8 tokens
+	shapes   map[string]shapeVal // see spacy_shape.go
 	cur, old cacheGen
 	// entries and arena bound each generation (they start small and grow).
 	entries, arena int
@@ -55,7 +56,7 @@ func newChunkCache() *chunkCache { return newChunkCacheSize(shortSets, cacheEntr
 // of two) and whose generations for longer chunks hold up to entries
 // entries and arena bytes.
 func newChunkCacheSize(sets, entries, arena int) *chunkCache {
-	return &chunkCache{short: newShortCache(sets), cur: cacheGen{m: map[string]uint32{}}, old: cacheGen{m: map[string]uint32{}}, entries: entries, arena: arena}
+	return &chunkCache{short: newShortCache(sets), shapes: map[string]shapeVal{}, cur: cacheGen{m: map[string]uint32{}}, old: cacheGen{m: map[string]uint32{}}, entries: entries, arena: arena}
 }
 
 // getCache takes a cache from the Encoder's pool (a bounded channel, not a
@@ -141,8 +142,23 @@ func (r *spacyRules) chunk(text string, a, b int, out []span, c *chunkCache, k c
 		return out
 	}
 	n0 := len(out)
+	var kb [maxShapeChunk]byte
+	key, i, j, shaped := r.wordShape(s, &kb)
+	if shaped {
+		if v, ok := c.shapes[string(key)]; ok {
+			var whole bool
+			if out, whole = v.appendTo(out, a, b, j-i); whole {
+				c.add(text, s, a, out[n0:])
+				return out
+			}
+			out = out[:n0]
+		}
+	}
 	out = r.chunkRules(text, a, b, out, c)
 	c.add(text, s, a, out[n0:])
+	if shaped {
+		c.addShape(key, text, a, b, i, j, out[n0:])
+	}
 	return out
 }
 
@@ -233,18 +249,7 @@ func (c *chunkCache) put(s string, lens []byte) {
 // when they are slices of s that cover it end to end.
 func (c *chunkCache) add(text, s string, a int, toks []span) {
 	var lens [maxCachedChunk]byte
-	at := int32(a)
-	for i, t := range toks {
-		if t.inBuf || t.a != at {
-			return
-		}
-		lens[i] = byte(t.b - t.a)
-		if !needsPyLower(text[t.a:t.b]) {
-			lens[i] |= cleanBit
-		}
-		at = t.b
-	}
-	if at != int32(a+len(s)) {
+	if !chunkLens(text, a, a+len(s), toks, &lens) {
 		return
 	}
 	if len(s) <= maxShortKey {
@@ -255,4 +260,22 @@ func (c *chunkCache) add(text, s string, a int, toks []span) {
 	}
 	c.makeRoom(s, len(toks))
 	c.put(s, lens[:len(toks)])
+}
+
+// chunkLens writes the lengths of toks, the tokens of chunk text[a:b], into
+// lens (with cleanBit where lowering leaves a token as it is) and reports
+// whether they are slices of the chunk that cover it end to end.
+func chunkLens(text string, a, b int, toks []span, lens *[maxCachedChunk]byte) bool {
+	at := int32(a)
+	for i, t := range toks {
+		if t.inBuf || t.a != at || i >= len(lens) {
+			return false
+		}
+		lens[i] = byte(t.b - t.a)
+		if !needsPyLower(text[t.a:t.b]) {
+			lens[i] |= cleanBit
+		}
+		at = t.b
+	}
+	return at == int32(b)
 }

@@ -2,6 +2,7 @@ package tokenize
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -35,7 +36,10 @@ type spacyRules struct {
 	// trail marks the closing punctuation that chunk splits off a word
 	// without the affix rules: suffix characters that are neither special
 	// cases nor merge keys on their own.
-	trail     [256]bool
+	trail [256]bool
+	// shapeStop holds the lower-cased letter runs of the special cases,
+	// units and currencies: words the shape cache leaves to the rules.
+	shapeStop map[string]struct{}
 	url       *regexp.Regexp
 	privateIP *regexp.Regexp
 }
@@ -201,6 +205,11 @@ func buildSpacyRules() *spacyRules {
 			r.letterHash[h>>6] |= 1 << (h & 63)
 		}
 	}
+	stops := append(slices.Clone(spUnits), spCurrencyMulti...)
+	for k := range r.specials {
+		stops = append(stops, k)
+	}
+	r.shapeStop = shapeStopWords(stops)
 	r.url = regexp.MustCompile(spURLPattern)
 	r.privateIP = regexp.MustCompile(`^(?:(?:10|127)(?:\.\d{1,3}){3}|(?:169\.254|192\.168)(?:\.\d{1,3}){2}|172\.(?:1[6-9]|2\d|3[0-1])(?:\.\d{1,3}){2})`)
 	// Special cases the affix rules would split are re-applied to token
