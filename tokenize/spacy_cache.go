@@ -27,8 +27,8 @@ import (
 // safe for concurrent use: each goroutine takes one from the Encoder's
 // pool for the length of a document.
 type chunkCache struct {
-	short    *shortCache         // the chunks of up to 16 bytes and 8 tokens
-	shapes   map[string]shapeVal // see spacy_shape.go
+	short    *shortCache // the chunks of up to 16 bytes and 8 tokens
+	shapes   *shortCache // chunk shapes, see spacy_shape.go
 	cur, old cacheGen
 	// entries and arena bound each generation (they start small and grow).
 	entries, arena int
@@ -56,7 +56,7 @@ func newChunkCache() *chunkCache { return newChunkCacheSize(shortSets, cacheEntr
 // of two) and whose generations for longer chunks hold up to entries
 // entries and arena bytes.
 func newChunkCacheSize(sets, entries, arena int) *chunkCache {
-	return &chunkCache{short: newShortCache(sets), shapes: map[string]shapeVal{}, cur: cacheGen{m: map[string]uint32{}}, old: cacheGen{m: map[string]uint32{}}, entries: entries, arena: arena}
+	return &chunkCache{short: newShortCache(sets), shapes: newShortCache(shapeSets), cur: cacheGen{m: map[string]uint32{}}, old: cacheGen{m: map[string]uint32{}}, entries: entries, arena: arena}
 }
 
 // getCache takes a cache from the Encoder's pool (a bounded channel, not a
@@ -145,7 +145,7 @@ func (r *spacyRules) chunk(text string, a, b int, out []span, c *chunkCache, k c
 	var kb [maxShapeChunk]byte
 	key, i, j, shaped := r.wordShape(s, &kb)
 	if shaped {
-		if v, ok := c.shapes[string(key)]; ok {
+		if v, ok := c.getShape(key); ok {
 			var whole bool
 			if out, whole = v.appendTo(out, a, b, j-i); whole {
 				c.add(text, s, a, out[n0:])

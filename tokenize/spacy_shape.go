@@ -1,26 +1,28 @@
 package tokenize
 
+import "unsafe"
+
 // Nearly every chunk the caches have not seen before is seen for the first
 // time: over the 35,000 aclImdb reviews, 98% of the chunks that reach the
-// affix rules are new strings. Half of them are a new word in a familiar
-// frame: "(Kersey)", "/>Bronson's", "totty),", "mid-eighties." is not, but
-// "guy..." and "DVD." are. The shape cache answers those from the frame:
-// for the rules below, a word of ASCII letters in a frame of ASCII
-// non-letters splits the same whatever the word, given the case of its
-// letters, unless the word itself is part of a rule.
+// affix rules are new strings. Most are a new word in a familiar frame:
+// "(Kersey)", "/>Bronson's", "people.<br", "DVD.", "guy...". The shape
+// cache answers those from the frame: for the rules below, an ASCII chunk
+// splits the same whatever the word in it (a maximal run of ASCII letters;
+// the rest of the chunk, the frame, stays as it is), given the case of
+// the word's letters, unless the word itself is part of a rule.
 //
 // The argument, rule by rule (spacy_chars.go, spacy_specials.go):
-//   - no prefix, suffix or infix character is an ASCII letter, so no affix
-//     or infix match starts or ends inside the word, except the literal
-//     ones: the currencies US$ C$ A$ (prefixes, and suffixes after a
-//     digit), the units after a digit and 's. A literal made of letters
-//     matches inside a chunk with one letter run only as that whole run (a
-//     unit needs a digit before it, a prefix the chunk's start), so a word
-//     that is none of them is never split;
-//   - the special cases and the final merges look up whole token runs: one
-//     that holds the word holds it as a maximal run of letters, so a word
-//     that is no letter run of any special case never matches one, and the
-//     runs without the word are the frame's, the same for every word;
+//   - no prefix, suffix or infix character is an ASCII letter, and a
+//     literal that holds letters (the currencies US$ C$ A$, as prefixes or
+//     after a digit, and the units after a digit) matches at the start of
+//     what is left of the chunk or after a digit: neither can begin inside
+//     the word, so a match that reaches into the word holds all of it as a
+//     maximal letter run of the literal. A word that is no letter run of a
+//     literal is never split, and every match is the frame's own;
+//   - the special cases and the final merges look up whole token runs, so
+//     the same holds for them: one that holds the word holds it as a
+//     maximal run of letters, and the runs without the word are the
+//     frame's, the same for every word;
 //   - the remaining tests read the word's characters by class: letter or
 //     not (hyphen and other infixes, URL labels), and case (a "." is a
 //     suffix after a lower-case letter or two upper-case ones, an infix
@@ -32,73 +34,65 @@ package tokenize
 //   - URL host labels and top-level domains are bounded at 63 characters,
 //     so only chunks shorter than that use shapes.
 //
-// So the key is the frame with the word replaced by one byte (>= 0x80, which
-// no ASCII frame holds) for its case pattern; the value,
-// the token lengths with the word's length taken out of the token that
-// holds it. Words that are letter runs of a special case, a unit or a
-// currency (shapeStop) are left to the rules. TestShapeCacheCorpora checks
-// the argument on every shaped chunk of the corpora with other words, and
+// So the key is the chunk with the word (its longest run of 2 or more
+// letters, the first of equals) replaced by one byte (>= 0x80, which no
+// ASCII chunk holds) for its case pattern; the value, the token lengths
+// with the word's length taken out of the token that holds it. Words that
+// are letter runs of a special case, a unit or a currency (shapeStop) are
+// left to the rules. TestShapeCacheCorpora checks the argument on every
+// shaped chunk of the corpora with other words, and TestShapeStopWords
 // that the stop list is needed.
 
-// shapeVal is a cached shape: token lengths (with cleanBit as in
-// chunkCache), the word's own letters left out of token w.
+// shapeVal is a cached shape: up to 8 token lengths, a byte each (with
+// cleanBit as in chunkCache), one of them marked shapeWord: the token that
+// holds the word, whose byte counts only its other bytes.
 type shapeVal struct {
-	lens [maxShapeToks]byte
-	n, w uint8
+	lens uint64
+	n    int
 }
 
 const (
-	maxShapeChunk = 62 // longer chunks are left to the rules (URL labels end at 63)
-	maxShapeToks  = 8
-	shapeEntries  = 1 << 13 // the map starts over when it holds this many
+	maxShapeChunk = 62   // longer chunks are left to the rules (URL labels end at 63)
+	shapeWord     = 0x40 // no token of a shaped chunk is 64 bytes long
+	shapeLen      = 0x3f
+	shapeSets     = 1 << 12 // 16,384 shapes, 512 KiB
 )
 
-// wordShape returns the shape key of s, written into buf, and the word's
-// bytes s[i:j], or ok false when s has no shape: s must be ASCII, at most
-// maxShapeChunk bytes, and hold one run of 2 or more ASCII letters, all
-// lower case, all upper case or capitalised, that is no letter run of a
-// rule, and no other letter but a final 's or 'S.
+// wordShape returns the shape key of s, written into buf, and its word
+// s[i:j], or ok false when s has no shape: s must be ASCII, at most
+// maxShapeChunk bytes, and its longest run of letters (2 or more) all
+// lower case, all upper case or capitalised, and no letter run of a rule.
 func (r *spacyRules) wordShape(s string, buf *[maxShapeChunk]byte) (key []byte, i, j int, ok bool) {
 	n := len(s)
 	if n > maxShapeChunk {
 		return nil, 0, 0, false
 	}
-	end := n
-	if n >= 3 && s[n-2] == '\'' && s[n-1]|0x20 == 's' {
-		end = n - 2 // a final 's belongs to the frame
-	}
-	i, j = -1, -1
-	upper := 0
-	for p := 0; p < end; p++ {
+	i, j = 0, 0
+	for p := 0; p < n; {
 		c := s[p]
 		if c >= 0x80 {
 			return nil, 0, 0, false
 		}
-		cl := letterClass[c]
-		if cl == 0 {
+		if letterClass[c] == 0 {
+			p++
 			continue
 		}
-		switch {
-		case i < 0:
-			i = p
-		case j >= 0: // a second run of letters
-			return nil, 0, 0, false
+		q := p + 1
+		for q < n && letterClass[s[q]] != 0 {
+			q++
 		}
-		if cl == 3 {
-			upper++
+		if q-p > j-i {
+			i, j = p, q
 		}
-		if p+1 == end || letterClass[s[p+1]] == 0 {
-			j = p + 1
-		}
-	}
-	for p := end; p < n; p++ {
-		if s[p] >= 0x80 {
-			return nil, 0, 0, false
-		}
+		p = q
 	}
 	w := j - i
-	if i < 0 || w < 2 {
+	if w < 2 {
 		return nil, 0, 0, false
+	}
+	upper := 0
+	for p := i; p < j; p++ {
+		upper += int(letterClass[s[p]] >> 1)
 	}
 	var pattern byte
 	switch {
@@ -160,45 +154,53 @@ func lowerASCIILetters(s string) []byte {
 	return b
 }
 
-// appendShape appends the tokens of shape v for a chunk at a whose word is
-// w bytes long, and whether they end at b (they always should; a false is
-// answered by the rules).
-func (v *shapeVal) appendTo(out []span, a, b, w int) ([]span, bool) {
+// getShape looks key up.
+func (c *chunkCache) getShape(key []byte) (shapeVal, bool) {
+	if len(key) > maxShortKey {
+		return shapeVal{}, false
+	}
+	lens, n, ok := c.shapes.get(unsafe.String(&key[0], len(key)))
+	return shapeVal{lens, n}, ok
+}
+
+// appendTo appends the tokens of shape v for a chunk at a whose word is w
+// bytes long, and whether they end at b (they always should; on false the
+// caller asks the rules).
+func (v shapeVal) appendTo(out []span, a, b, w int) ([]span, bool) {
 	at := int32(a)
-	for t := range int(v.n) {
-		l := int32(v.lens[t] & lenMask)
-		if t == int(v.w) {
+	lens := v.lens
+	for range v.n {
+		l := int32(lens & shapeLen)
+		if lens&shapeWord != 0 {
 			l += int32(w)
 		}
-		out = append(out, span{at, at + l, false, v.lens[t]&cleanBit != 0})
+		out = append(out, span{at, at + l, false, lens&cleanBit != 0})
 		at += l
+		lens >>= 8
 	}
 	return out, at == int32(b)
 }
 
 // addShape records toks, the tokens of the chunk text[a:b] whose word is
-// text[a+i:a+j], under key, when one token holds the whole word.
+// text[a+i:a+j], under key, when one token holds the whole word (and key
+// and tokens fit the table).
 func (c *chunkCache) addShape(key []byte, text string, a, b, i, j int, toks []span) {
-	if len(toks) > maxShapeToks {
+	if len(key) > maxShortKey || len(toks) > maxShortTok {
 		return
 	}
 	var lens [maxCachedChunk]byte
 	if !chunkLens(text, a, b, toks, &lens) {
 		return
 	}
-	v := shapeVal{n: uint8(len(toks)), w: 0xff}
+	word := -1
 	for t, s := range toks {
 		if int(s.a) <= a+i && a+j <= int(s.b) {
-			v.w = uint8(t)
+			word = t
 		}
 	}
-	if v.w == 0xff {
+	if word < 0 {
 		return
 	}
-	copy(v.lens[:], lens[:len(toks)])
-	v.lens[v.w] -= byte(j - i)
-	if len(c.shapes) >= shapeEntries {
-		clear(c.shapes)
-	}
-	c.shapes[string(key)] = v
+	lens[word] = (lens[word] - byte(j-i)) | shapeWord
+	c.shapes.put(unsafe.String(&key[0], len(key)), lens[:len(toks)])
 }

@@ -89,11 +89,11 @@ func TestShapeCacheCorpora(t *testing.T) {
 		key, i, j, _ := r.wordShape(s, &kb)
 		key = slices.Clone(key)
 		toks := rulesSpans(s)
-		c := &chunkCache{shapes: map[string]shapeVal{}}
+		c := &chunkCache{shapes: newShortCache(1)}
 		c.addShape(key, s, 0, len(s), i, j, toks)
-		v, ok := c.shapes[string(key)]
+		v, ok := c.getShape(key)
 		if !ok {
-			continue // more than 8 tokens, or the word split: no shape kept
+			continue // a long key, more than 8 tokens, or the word split: no shape kept
 		}
 		if v.n > 1 {
 			multi++
@@ -115,11 +115,11 @@ func TestShapeCacheCorpora(t *testing.T) {
 		for _, w := range subs {
 			s2 := s[:i] + w + s[j:]
 			key2, i2, j2, ok := r.wordShape(s2, &kb)
-			if !ok {
-				continue // a stop word
+			if !ok || string(key2) != string(key) {
+				continue // a stop word, or now shorter than another run of the frame
 			}
-			if string(key2) != string(key) || i2 != i || j2 != i+len(w) {
-				t.Fatalf("%q and %q: shapes %q and %q", s, s2, key, key2)
+			if i2 != i || j2 != i+len(w) {
+				t.Fatalf("%q and %q: shape %q, words %q and %q", s, s2, key, s[i:j], s2[i2:j2])
 			}
 			got, whole := v.appendTo(nil, 0, len(s2), len(w))
 			if want := rulesSpans(s2); !whole || !slices.Equal(got, want) {
@@ -129,7 +129,7 @@ func TestShapeCacheCorpora(t *testing.T) {
 		}
 	}
 	t.Logf("%d shaped chunks (%d of several tokens), %d substitutions checked", len(chunks), multi, checked)
-	if multi < 500 || checked < 5*len(chunks)/2 {
+	if multi < 500 || checked < 2*len(chunks) {
 		t.Fatalf("only %d multi-token shapes and %d substitutions", multi, checked)
 	}
 }
@@ -174,10 +174,13 @@ func TestShapeStopWords(t *testing.T) {
 		}
 		// The stop word would get it wrong from the ordinary word's shape
 		// (this is why the list exists).
-		c := &chunkCache{shapes: map[string]shapeVal{}}
+		c := &chunkCache{shapes: newShortCache(1)}
 		_, i, j, _ := r.wordShape(ordinary, &kb)
 		c.addShape(k1, ordinary, 0, len(ordinary), i, j, rulesSpans(ordinary))
-		v := c.shapes[string(k1)]
+		v, ok := c.getShape(k1)
+		if !ok {
+			t.Fatalf("%q: no shape kept", ordinary)
+		}
 		w := len(stop) - (len(ordinary) - (j - i))
 		if got, _ := v.appendTo(nil, 0, len(stop), w); slices.Equal(got, rulesSpans(stop)) {
 			t.Errorf("%q: the shape of %q gives the rules' tokens %s too: not a stop-word case", stop, ordinary, spansText(stop, got))
@@ -202,8 +205,9 @@ func TestWordShape(t *testing.T) {
 	}{
 		{"(Kersey)", "(\x82)", "Kersey"}, {"/>Bronson's", "/>\x82's", "Bronson"}, {"DVD.", "\x81.", "DVD"},
 		{"guy...", "\x80...", "guy"}, {"Ab,", "\x82,", "Ab"}, {"AB,", "\x81,", "AB"}, {"\"film\"", "\"\x80\"", "film"},
-		{"1990s", "", ""}, {"mid-eighties.", "", ""}, {"McCoy", "", ""}, {"café.", "", ""}, {"a)", "", ""},
-		{"80", "", ""}, {"it's", "", ""}, {"thriller.This", "", ""}, {"x's", "", ""},
+		{"people.<br", "\x80.<br", "people"}, {"thriller.This", "\x80.This", "thriller"}, {"a.Bc", "a.\x82", "Bc"},
+		{"mid-eighties.", "mid-\x80.", "eighties"}, {"1990s", "", ""}, {"McCoy", "", ""}, {"café.", "", ""}, {"a)", "", ""},
+		{"80", "", ""}, {"it's", "", ""}, {"x's", "", ""}, {"a.b", "", ""}, {"don't", "", ""},
 	} {
 		var kb [maxShapeChunk]byte
 		key, i, j, ok := r.wordShape(c.s, &kb)
