@@ -56,14 +56,18 @@ func (e *Encoder) EncodeStrings(text string, row []string) (n int) {
 		for i := range lead {
 			row[i] = e.pad
 		}
+		// Each token is a substring of the text or of the lowered copies
+		// in buf: picked by index, not by a branch that the mix of
+		// lowered and unchanged tokens would keep mispredicting.
+		src := [2]string{text, sc.bufString()}
 		if sc.reversed {
 			last := lead + len(toks) - 1
 			for i, s := range toks {
-				row[last-i] = sc.str(text, s)
+				row[last-i] = src[b2i(s.inBuf)][s.a:s.b]
 			}
 		} else {
 			for i, s := range toks {
-				row[lead+i] = sc.str(text, s)
+				row[lead+i] = src[b2i(s.inBuf)][s.a:s.b]
 			}
 		}
 		for i := lead + len(toks); i < len(row); i++ {

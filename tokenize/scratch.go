@@ -68,6 +68,22 @@ func (sc *scratch) str(text string, s span) string {
 	return sc.bufStr[s.a:s.b]
 }
 
+// bufString returns buf as one string (made at most once per document,
+// and only when buf holds tokens).
+func (sc *scratch) bufString() string {
+	if !sc.hasStr && len(sc.buf) > 0 {
+		sc.bufStr, sc.hasStr = string(sc.buf), true
+	}
+	return sc.bufStr
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // lookup returns the token's id in v without allocating, wherever the
 // token lives.
 func (sc *scratch) lookup(v *Vocab, text string, s span) (int64, bool) {
