@@ -99,6 +99,10 @@ func plainWord(r *spacyRules, text string, a, b int) bool {
 	return r.letterHash[h>>6]&(1<<(h&63)) == 0
 }
 
+// The block loops' bit positions are all below 64; their shift counts are
+// masked with 63 to say so, which spares the compiler's guard for counts
+// of 64 or more at each shift.
+
 // spacyForward is splitSpacyChunks that stops once more than L tokens
 // count. The chunks of a block that follow each other with a single space
 // between them are read off the block's masks in one loop: plain words
@@ -116,27 +120,27 @@ func (e *Encoder) spacyForward(text string, sc *scratch, c *chunkCache, L int, d
 			sp, nl, up, base := m.sp[k], m.nl[k], m.up[k], k<<6
 			toks, buf := sc.toks, sc.buf
 			for p := uint(i - base); count <= L; {
-				if sp>>p&1 != 0 {
+				if sp>>(p&63)&1 != 0 {
 					// A single " " after a word is no token (at the end
 					// of the text, the bits past it are clear).
-					if p == 63 || i == 0 || text[base+int(p)] != ' ' || sp>>(p+1)&1 != 0 {
+					if p == 63 || i == 0 || text[base+int(p)] != ' ' || sp>>((p+1)&63)&1 != 0 {
 						break
 					}
 					p++
 					i++
 				}
-				y := sp >> p
+				y := sp >> (p & 63)
 				if y == 0 {
 					break // the word may run into the next block
 				}
 				q := p + uint(bits.TrailingZeros64(y))
-				mask := (uint64(1)<<q - 1) &^ (uint64(1)<<p - 1)
+				mask := (uint64(1)<<(q&63) - 1) &^ (uint64(1)<<(p&63) - 1)
 				a, b := base+int(p), base+int(q)
 				switch {
 				case nl&mask == 0 && plainWord(r, text, a, b):
 					toks, buf = appendWord(toks, buf, text, a, b, up&mask != 0 && e.lower)
 					count++
-				case nl&mask == 1<<(q-1) && r.wordMark(text[a:b], chunkKind{headLetters: true}):
+				case nl&mask == 1<<((q-1)&63) && r.wordMark(text[a:b], chunkKind{headLetters: true}):
 					// A word and a closing mark (only the last byte is no
 					// letter): chunk's second fast path.
 					toks, buf = appendWord(toks, buf, text, a, b-1, up&mask != 0 && e.lower)
@@ -179,26 +183,26 @@ func (e *Encoder) spacyBackward(text string, sc *scratch, c *chunkCache, L int, 
 			toks, buf := sc.toks, sc.buf
 			for end := uint(i - base); count <= L; { // the next token ends before byte end
 				last := end - 1
-				if sp>>last&1 != 0 {
+				if sp>>(last&63)&1 != 0 {
 					// A single " " after a word is no token.
-					if last == 0 || text[base+int(last)] != ' ' || sp>>(last-1)&1 != 0 {
+					if last == 0 || text[base+int(last)] != ' ' || sp>>((last-1)&63)&1 != 0 {
 						break
 					}
 					end, last = last, last-1
 					i--
 				}
-				before := sp & (uint64(1)<<last - 1)
+				before := sp & (uint64(1)<<(last&63) - 1)
 				if before == 0 {
 					break // the word may start in an earlier block
 				}
 				start := uint(64 - bits.LeadingZeros64(before))
-				mask := (uint64(2)<<last - 1) &^ (uint64(1)<<start - 1)
+				mask := (uint64(2)<<(last&63) - 1) &^ (uint64(1)<<(start&63) - 1)
 				a, b := base+int(start), base+int(end)
 				switch {
 				case nl&mask == 0 && plainWord(r, text, a, b):
 					toks, buf = appendWord(toks, buf, text, a, b, up&mask != 0 && e.lower)
 					count++
-				case nl&mask == 1<<last && r.wordMark(text[a:b], chunkKind{headLetters: true}):
+				case nl&mask == 1<<(last&63) && r.wordMark(text[a:b], chunkKind{headLetters: true}):
 					// A word and a closing mark, reversed like every chunk
 					// here (see spacyForward).
 					toks = append(toks, span{int32(b - 1), int32(b), false, true})
