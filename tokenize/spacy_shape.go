@@ -1,6 +1,9 @@
 package tokenize
 
-import "unsafe"
+import (
+	"math/bits"
+	"unsafe"
+)
 
 // Nearly every chunk the caches have not seen before is seen for the first
 // time: over the 35,000 aclImdb reviews, 98% of the chunks that reach the
@@ -67,40 +70,39 @@ func (r *spacyRules) wordShape(s string, buf *[maxShapeChunk]byte) (key []byte, 
 	if n > maxShapeChunk {
 		return nil, 0, 0, false
 	}
-	i, j = 0, 0
-	for p := 0; p < n; {
+	// Bit masks of the letters and upper-case letters, without a branch
+	// per byte; then the runs of letters from the mask.
+	var letters, upper uint64
+	var high byte
+	for p := 0; p < n; p++ {
 		c := s[p]
-		if c >= 0x80 {
-			return nil, 0, 0, false
-		}
-		if letterClass[c] == 0 {
-			p++
-			continue
-		}
-		q := p + 1
-		for q < n && letterClass[s[q]] != 0 {
-			q++
-		}
+		high |= c
+		cl := uint64(letterClass[c])
+		letters |= (cl & 1) << p
+		upper |= (cl >> 1) << p
+	}
+	if high >= 0x80 {
+		return nil, 0, 0, false
+	}
+	for m := letters; m != 0; {
+		p := bits.TrailingZeros64(m)
+		q := p + bits.TrailingZeros64(^(m >> p))
 		if q-p > j-i {
 			i, j = p, q
 		}
-		p = q
+		m &= ^uint64(0) << q // q <= n < 64
 	}
 	w := j - i
 	if w < 2 {
 		return nil, 0, 0, false
 	}
-	upper := 0
-	for p := i; p < j; p++ {
-		upper += int(letterClass[s[p]] >> 1)
-	}
 	var pattern byte
-	switch {
-	case upper == 0:
+	switch up := upper >> i & (1<<w - 1); up {
+	case 0:
 		pattern = 0
-	case upper == w:
+	case 1<<w - 1:
 		pattern = 1
-	case upper == 1 && letterClass[s[i]] == 3:
+	case 1:
 		pattern = 2
 	default:
 		return nil, 0, 0, false
@@ -116,19 +118,26 @@ func (r *spacyRules) wordShape(s string, buf *[maxShapeChunk]byte) (key []byte, 
 }
 
 // shapeStopped reports whether the word w (ASCII letters, at most
-// maxShapeChunk) is, lower-cased, a letter run of a rule.
+// maxShapeChunk) is, lower-cased, a letter run of a rule: a hash test
+// (stopHash) first, the map for the few that pass it.
 func (r *spacyRules) shapeStopped(w string) bool {
 	var low [maxShapeChunk]byte
 	for p := 0; p < len(w); p++ {
 		low[p] = w[p] | 0x20
 	}
-	_, stop := r.shapeStop[string(low[:len(w)])]
+	lw := unsafe.String(&low[0], len(w))
+	if h := letterKey(lw); r.stopHash[h>>6]&(1<<(h&63)) == 0 {
+		return false
+	}
+	_, stop := r.shapeStop[lw]
 	return stop
 }
 
-// shapeStopWords returns the lower-cased runs of ASCII letters in keys.
-func shapeStopWords(keys []string) map[string]struct{} {
+// shapeStopWords returns the lower-cased runs of ASCII letters in keys,
+// and a bit set of their letterKey.
+func shapeStopWords(keys []string) (map[string]struct{}, *[1 << 16 / 64]uint64) {
 	stop := map[string]struct{}{}
+	hash := new([1 << 16 / 64]uint64)
 	for _, k := range keys {
 		for p := 0; p < len(k); {
 			if letterClass[k[p]] == 0 {
@@ -139,11 +148,14 @@ func shapeStopWords(keys []string) map[string]struct{} {
 			for q < len(k) && letterClass[k[q]] != 0 {
 				q++
 			}
-			stop[string(lowerASCIILetters(k[p:q]))] = struct{}{}
+			w := string(lowerASCIILetters(k[p:q]))
+			stop[w] = struct{}{}
+			h := letterKey(w)
+			hash[h>>6] |= 1 << (h & 63)
 			p = q
 		}
 	}
-	return stop
+	return stop, hash
 }
 
 func lowerASCIILetters(s string) []byte {

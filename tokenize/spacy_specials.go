@@ -40,6 +40,7 @@ type spacyRules struct {
 	// shapeStop holds the lower-cased letter runs of the special cases,
 	// units and currencies: words the shape cache leaves to the rules.
 	shapeStop map[string]struct{}
+	stopHash  *[1 << 16 / 64]uint64 // letterKey of the shapeStop words
 	url       *regexp.Regexp
 	privateIP *regexp.Regexp
 }
@@ -209,7 +210,7 @@ func buildSpacyRules() *spacyRules {
 	for k := range r.specials {
 		stops = append(stops, k)
 	}
-	r.shapeStop = shapeStopWords(stops)
+	r.shapeStop, r.stopHash = shapeStopWords(stops)
 	r.url = regexp.MustCompile(spURLPattern)
 	r.privateIP = regexp.MustCompile(`^(?:(?:10|127)(?:\.\d{1,3}){3}|(?:169\.254|192\.168)(?:\.\d{1,3}){2}|172\.(?:1[6-9]|2\d|3[0-1])(?:\.\d{1,3}){2})`)
 	// Special cases the affix rules would split are re-applied to token
