@@ -89,10 +89,16 @@
 //     (AVX2 on amd64, 8 bytes at a time otherwise). It answers a chunk of
 //     ASCII letters, or letters and one closing mark such as "," or ".",
 //     directly, and other chunks of up to 64 bytes from a cache of earlier
-//     results, merges included (merges never join two chunks). Each
-//     goroutine at work holds one cache: two generations of 16,384 entries
-//     and 512 KiB of keys each (about 3 MiB); an Encoder keeps at most
-//     GOMAXPROCS of them between calls. Since chunks are tokenized
+//     results, merges included (merges never join two chunks): a fixed
+//     4-way table of 65,536 chunks of up to 16 bytes (2 MiB, no pointers),
+//     and two generations of 16,384 longer ones. A chunk neither answers
+//     is mostly a new word in a familiar frame ("(Kersey)", "people.<br"):
+//     a third table of 16,384 shapes (512 KiB) answers it from the frame
+//     and the case of the word, unless the word is part of a rule (see
+//     spacy_shape.go for why that is exact); only the rest go through the
+//     affix rules. Each goroutine at work holds one cache (about 4 MiB at
+//     most); an Encoder keeps at most GOMAXPROCS of them between calls.
+//     Since chunks are tokenized
 //     independently, the Encode methods tokenize only the chunks that hold
 //     the row's tokens: from the end of the text with "pre" truncation
 //     (the default), from the start with "post", stopping once more than
