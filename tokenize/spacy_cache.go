@@ -148,14 +148,14 @@ func (r *spacyRules) chunk(text string, a, b int, out []span, c *chunkCache, k c
 		if v, ok := c.getShape(key); ok {
 			var whole bool
 			if out, whole = v.appendTo(out, a, b, j-i); whole {
-				c.add(text, s, a, out[n0:])
+				c.add(text, s, a, out[n0:], true)
 				return out
 			}
 			out = out[:n0]
 		}
 	}
 	out = r.chunkRules(text, a, b, out, c)
-	c.add(text, s, a, out[n0:])
+	c.add(text, s, a, out[n0:], false)
 	if shaped {
 		c.addShape(key, text, a, b, i, j, out[n0:])
 	}
@@ -246,10 +246,11 @@ func (c *chunkCache) put(s string, lens []byte) {
 }
 
 // add records toks, the tokens of chunk s (which starts at a in text),
-// when they are slices of s that cover it end to end.
-func (c *chunkCache) add(text, s string, a int, toks []span) {
+// when they are slices of s that cover it end to end; marked: their
+// noLower marks are exact (a shape's), not "unknown" where false.
+func (c *chunkCache) add(text, s string, a int, toks []span, marked bool) {
 	var lens [maxCachedChunk]byte
-	if !chunkLens(text, a, a+len(s), toks, &lens) {
+	if !chunkLens(text, a, a+len(s), toks, &lens, marked) {
 		return
 	}
 	if len(s) <= maxShortKey {
@@ -264,15 +265,16 @@ func (c *chunkCache) add(text, s string, a int, toks []span) {
 
 // chunkLens writes the lengths of toks, the tokens of chunk text[a:b], into
 // lens (with cleanBit where lowering leaves a token as it is) and reports
-// whether they are slices of the chunk that cover it end to end.
-func chunkLens(text string, a, b int, toks []span, lens *[maxCachedChunk]byte) bool {
+// whether they are slices of the chunk that cover it end to end. When
+// marked, the tokens' noLower marks are taken as they are.
+func chunkLens(text string, a, b int, toks []span, lens *[maxCachedChunk]byte, marked bool) bool {
 	at := int32(a)
 	for i, t := range toks {
 		if t.inBuf || t.a != at || i >= len(lens) {
 			return false
 		}
 		lens[i] = byte(t.b - t.a)
-		if !needsPyLower(text[t.a:t.b]) {
+		if marked && t.noLower || !marked && !needsPyLower(text[t.a:t.b]) {
 			lens[i] |= cleanBit
 		}
 		at = t.b

@@ -201,7 +201,7 @@ func (c *chunkCache) addShape(key []byte, text string, a, b, i, j int, toks []sp
 		return
 	}
 	var lens [maxCachedChunk]byte
-	if !chunkLens(text, a, b, toks, &lens) {
+	if !chunkLens(text, a, b, toks, &lens, false) {
 		return
 	}
 	word := -1
