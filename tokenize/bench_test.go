@@ -134,25 +134,17 @@ func BenchmarkSpacyRules(b *testing.B) {
 	r := spacyTables()
 	seen := map[string]bool{}
 	var chunks []string
-	var sc scratch
 	for _, d := range docs {
-		m := &sc.sm
-		m.reset(d)
-		for i := 0; ; {
-			a, e, k, ok := m.next(&i)
-			if !ok {
-				break
-			}
-			s := d[a:e]
+		eachChunk(d, func(s string, k chunkKind) {
 			n := len(s)
 			if k.letters || s[0] <= ' ' || n > maxCachedChunk || n >= 2 && k.headLetters && r.trail[s[n-1]] {
-				continue
+				return
 			}
 			if !seen[s] {
 				seen[s] = true
 				chunks = append(chunks, s)
 			}
-		}
+		})
 	}
 	c := newChunkCache()
 	var toks []span

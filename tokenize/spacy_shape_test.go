@@ -18,30 +18,34 @@ func rulesSpans(s string) []span {
 	return toks
 }
 
-// shapedChunks returns the distinct chunks of texts that have a shape.
+// eachChunk calls f with each chunk of d, as the chunk walker finds them.
+func eachChunk(d string, f func(s string, k chunkKind)) {
+	var sc scratch
+	m := &sc.sm
+	m.reset(d)
+	for i := 0; ; {
+		a, b, k, ok := m.next(&i)
+		if !ok {
+			return
+		}
+		f(d[a:b], k)
+	}
+}
+
+// shapedChunks returns the distinct chunks of texts that have a shape (but
+// for those of letters alone: the letters path takes them).
 func shapedChunks(texts []string) []string {
 	r := spacyTables()
 	seen := map[string]bool{}
 	var out []string
-	var sc scratch
 	var kb [maxShapeChunk]byte
 	for _, d := range texts {
-		m := &sc.sm
-		m.reset(d)
-		for i := 0; ; {
-			a, b, k, ok := m.next(&i)
-			if !ok {
-				break
-			}
-			if k.letters {
-				continue // the letters path takes these
-			}
-			s := d[a:b]
-			if _, _, _, ok := r.wordShape(s, &kb); ok && !seen[s] {
+		eachChunk(d, func(s string, k chunkKind) {
+			if _, _, _, ok := r.wordShape(s, &kb); ok && !k.letters && !seen[s] {
 				seen[s] = true
 				out = append(out, s)
 			}
-		}
+		})
 	}
 	return out
 }
