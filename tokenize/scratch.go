@@ -62,10 +62,7 @@ func (sc *scratch) str(text string, s span) string {
 	if !s.inBuf {
 		return text[s.a:s.b]
 	}
-	if !sc.hasStr {
-		sc.bufStr, sc.hasStr = string(sc.buf), true
-	}
-	return sc.bufStr[s.a:s.b]
+	return sc.bufString()[s.a:s.b]
 }
 
 // bufString returns buf as one string (made at most once per document,
