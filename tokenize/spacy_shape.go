@@ -2,6 +2,7 @@ package tokenize
 
 import (
 	"math/bits"
+	"strings"
 	"unsafe"
 )
 
@@ -148,7 +149,7 @@ func shapeStopWords(keys []string) (map[string]struct{}, *[1 << 16 / 64]uint64) 
 			for q < len(k) && letterClass[k[q]] != 0 {
 				q++
 			}
-			w := string(lowerASCIILetters(k[p:q]))
+			w := strings.ToLower(k[p:q]) // ASCII letters: as shapeStopped lowers them
 			stop[w] = struct{}{}
 			h := letterKey(w)
 			hash[h>>6] |= 1 << (h & 63)
@@ -156,14 +157,6 @@ func shapeStopWords(keys []string) (map[string]struct{}, *[1 << 16 / 64]uint64) 
 		}
 	}
 	return stop, hash
-}
-
-func lowerASCIILetters(s string) []byte {
-	b := []byte(s)
-	for i := range b {
-		b[i] |= 0x20
-	}
-	return b
 }
 
 // getShape looks key up.
