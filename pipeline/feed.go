@@ -104,9 +104,11 @@ func (f *Feeder) Build(texts []string) (map[string]*tensor.Tensor, error) {
 		t, err = tensor.New(tensor.String, shape, append([]string(nil), texts...))
 	case tokenize.KindTokens:
 		data := reuse[string](&f.bufs, n*f.SeqLen)
+		w := f.enc.Worker()
 		for i, s := range texts {
-			f.enc.EncodeStrings(s, data[i*f.SeqLen:(i+1)*f.SeqLen])
+			w.EncodeStrings(s, data[i*f.SeqLen:(i+1)*f.SeqLen])
 		}
+		w.Close()
 		t, err = tensor.New(tensor.String, []int{n, f.SeqLen}, data)
 	default:
 		t, err = f.buildIDs(texts)
@@ -120,23 +122,25 @@ func (f *Feeder) Build(texts []string) (map[string]*tensor.Tensor, error) {
 func (f *Feeder) buildIDs(texts []string) (*tensor.Tensor, error) {
 	n, L := len(texts), f.SeqLen
 	shape := []int{n, L}
+	w := f.enc.Worker()
+	defer w.Close()
 	switch f.DType {
 	case tensor.Int64:
 		ids := reuse[int64](&f.bufs, n*L)
 		for i, s := range texts {
-			f.enc.EncodeIDs(s, ids[i*L:(i+1)*L])
+			w.EncodeIDs(s, ids[i*L:(i+1)*L])
 		}
 		return tensor.New(tensor.Int64, shape, ids)
 	case tensor.Int32:
 		ids := reuse[int32](&f.bufs, n*L)
 		for i, s := range texts {
-			f.enc.EncodeIDs32(s, ids[i*L:(i+1)*L])
+			w.EncodeIDs32(s, ids[i*L:(i+1)*L])
 		}
 		return tensor.New(tensor.Int32, shape, ids)
 	default:
 		ids := reuse[float32](&f.bufs, n*L)
 		for i, s := range texts {
-			f.enc.EncodeFloat32(s, ids[i*L:(i+1)*L])
+			w.EncodeFloat32(s, ids[i*L:(i+1)*L])
 		}
 		return tensor.New(tensor.Float, shape, ids)
 	}

@@ -360,7 +360,7 @@ func (p *parquetSource) next(ctx context.Context) (Record, error) {
 	}
 	repaired := false
 	if id := p.col(1); id != nil && !id.IsNull(i) {
-		s, rep, err := p.cell(id, i, false)
+		s, rep, err := p.cell(id, i, true) // ids are unique: not interned
 		if err != nil {
 			return fail(fmt.Errorf("id column %q: %w", p.idName, err))
 		}

@@ -12,8 +12,9 @@ import (
 )
 
 // cell renders value i of col as an owned string. Strings are checked for
-// UTF-8 and size; short non-text values are interned.
-func (p *parquetSource) cell(col arrow.Array, i int, text bool) (string, bool, error) {
+// UTF-8 and size; short values are interned unless own is set (texts and
+// ids: strings of their own).
+func (p *parquetSource) cell(col arrow.Array, i int, own bool) (string, bool, error) {
 	var s string
 	switch a := col.(type) {
 	case *array.String:
@@ -23,17 +24,17 @@ func (p *parquetSource) cell(col arrow.Array, i int, text bool) (string, bool, e
 	case *array.StringView:
 		s = a.Value(i)
 	case *array.Binary:
-		return p.bytesCell(a.Value(i), text)
+		return p.bytesCell(a.Value(i), own)
 	case *array.LargeBinary:
-		return p.bytesCell(a.Value(i), text)
+		return p.bytesCell(a.Value(i), own)
 	case *array.BinaryView:
-		return p.bytesCell(a.Value(i), text)
+		return p.bytesCell(a.Value(i), own)
 	case *array.Int64:
 		p.numbuf = strconv.AppendInt(p.numbuf[:0], a.Value(i), 10)
-		return p.intern.get(p.numbuf), false, nil
+		return p.bytesCell(p.numbuf, own)
 	case *array.Int32:
 		p.numbuf = strconv.AppendInt(p.numbuf[:0], int64(a.Value(i)), 10)
-		return p.intern.get(p.numbuf), false, nil
+		return p.bytesCell(p.numbuf, own)
 	default:
 		return col.ValueStr(i), false, nil
 	}
@@ -41,15 +42,15 @@ func (p *parquetSource) cell(col arrow.Array, i int, text bool) (string, bool, e
 		return "", false, fmt.Errorf("%w: cell exceeds %d bytes", ErrTooLarge, p.opts.maxRecord())
 	}
 	if utf8.ValidString(s) {
-		if text {
+		if own {
 			return strings.Clone(s), false, nil
 		}
 		return p.intern.getString(s), false, nil
 	}
-	return p.bytesCell([]byte(s), text)
+	return p.bytesCell([]byte(s), own)
 }
 
-func (p *parquetSource) bytesCell(b []byte, text bool) (string, bool, error) {
+func (p *parquetSource) bytesCell(b []byte, own bool) (string, bool, error) {
 	if len(b) > p.opts.maxRecord() {
 		return "", false, fmt.Errorf("%w: cell exceeds %d bytes", ErrTooLarge, p.opts.maxRecord())
 	}
@@ -57,7 +58,7 @@ func (p *parquetSource) bytesCell(b []byte, text bool) (string, bool, error) {
 	if err != nil {
 		return "", false, err
 	}
-	if text {
+	if own {
 		return string(b), rep, nil
 	}
 	return p.intern.get(b), rep, nil

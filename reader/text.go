@@ -118,41 +118,64 @@ func invalidOffset(b []byte) int {
 	return 0
 }
 
-// interner shares the strings of repeated short field values (labels).
-type interner struct{ m map[string]string }
+// interner shares the strings of repeated short field values (labels). It
+// keeps the first internMax distinct values; once full, it watches its
+// hits, and when the next internMax look-ups find fewer than half of
+// their values it stops looking (a column of unique values: every look-up
+// would be a wasted hash and probe).
+type interner struct {
+	m            map[string]string
+	hits, misses int // look-ups since the table filled up (or since the last check)
+	off          bool
+}
+
+const internMax = 4096
 
 func (in *interner) get(b []byte) string {
-	if len(b) > 64 {
+	if len(b) > 64 || in.off {
 		return string(b)
 	}
 	if s, ok := in.m[string(b)]; ok {
+		in.hit()
 		return s
 	}
 	s := string(b)
-	if in.m == nil {
-		in.m = make(map[string]string)
-	}
-	if len(in.m) < 4096 {
-		in.m[s] = s
-	}
+	in.add(s)
 	return s
 }
 
 func (in *interner) getString(s string) string {
-	if len(s) > 64 {
+	if len(s) > 64 || in.off {
 		return strings.Clone(s)
 	}
 	if v, ok := in.m[s]; ok {
+		in.hit()
 		return v
 	}
 	v := strings.Clone(s)
+	in.add(v)
+	return v
+}
+
+func (in *interner) hit() {
+	if len(in.m) >= internMax {
+		in.hits++
+	}
+}
+
+// add keeps s, or counts a miss when the table is full.
+func (in *interner) add(s string) {
 	if in.m == nil {
 		in.m = make(map[string]string)
 	}
-	if len(in.m) < 4096 {
-		in.m[v] = v
+	if len(in.m) < internMax {
+		in.m[s] = s
+		return
 	}
-	return v
+	if in.misses++; in.hits+in.misses >= internMax {
+		in.off = in.hits < in.misses
+		in.hits, in.misses = 0, 0
+	}
 }
 
 // stripBOM drops a UTF-8 byte order mark.

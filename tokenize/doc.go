@@ -22,6 +22,12 @@
 // passed through byte by byte (kept inside tokens), documents longer than
 // 2 GiB are cut there.
 //
+// A Worker (Encoder.Worker) is the same methods for one goroutine that
+// encodes many documents in a row: it takes the working memory once and
+// keeps it, with its spaCy chunk cache, until Close, so the cache's hot
+// entries stay near the core that uses them. The pipeline's tokenizer
+// workers take one per batch.
+//
 // # Modes
 //
 //   - keras: keras.preprocessing.text.Tokenizer (text_to_word_sequence plus
@@ -96,8 +102,8 @@
 //     a third table of 16,384 shapes (512 KiB) answers it from the frame
 //     and the case of the word, unless the word is part of a rule (see
 //     spacy_shape.go for why that is exact); only the rest go through the
-//     affix rules. Each goroutine at work holds one cache (about 4 MiB at
-//     most); an Encoder keeps at most GOMAXPROCS of them between calls.
+//     affix rules. Each goroutine at work (or Worker) holds one cache (about
+//     4 MiB at most); an Encoder keeps at most GOMAXPROCS of them between calls.
 //     Since chunks are tokenized
 //     independently, the Encode methods tokenize only the chunks that hold
 //     the row's tokens: from the end of the text with "pre" truncation

@@ -31,6 +31,10 @@ func (e *Encoder) Count(text string) int {
 func (e *Encoder) EncodeStrings(text string, row []string) (n int) {
 	sc := e.get()
 	defer e.put(sc)
+	return e.encodeStrings(sc, text, row)
+}
+
+func (e *Encoder) encodeStrings(sc *scratch, text string, row []string) (n int) {
 	if e.vocab == nil || !e.hasOOV {
 		// Every token keeps its place, so only the ones the row keeps
 		// need a string: with truncation, build just those (and where the
@@ -102,24 +106,30 @@ func (e *Encoder) EncodeStrings(text string, row []string) (n int) {
 func (e *Encoder) EncodeIDs(text string, row []int64) (n int) {
 	sc := e.get()
 	defer e.put(sc)
+	return e.encodeIDs(sc, text, row)
+}
+
+func (e *Encoder) encodeIDs(sc *scratch, text string, row []int64) (n int) {
 	e.ids(text, sc, len(row))
 	return place(row, sc.ids, 0, e.padPost, e.truncPost)
 }
 
 // EncodeIDs32 is EncodeIDs for int32 inputs.
 func (e *Encoder) EncodeIDs32(text string, row []int32) (n int) {
-	return encodeConv(e, text, row)
+	sc := e.get()
+	defer e.put(sc)
+	return encodeConv(e, sc, text, row)
 }
 
 // EncodeFloat32 is EncodeIDs for models that take ids as float32 (exact up
 // to 2^24).
 func (e *Encoder) EncodeFloat32(text string, row []float32) (n int) {
-	return encodeConv(e, text, row)
-}
-
-func encodeConv[T int32 | float32](e *Encoder, text string, row []T) int {
 	sc := e.get()
 	defer e.put(sc)
+	return encodeConv(e, sc, text, row)
+}
+
+func encodeConv[T int32 | float32](e *Encoder, sc *scratch, text string, row []T) int {
 	e.ids(text, sc, len(row))
 	seq, lead, n := window(len(row), sc.ids, e.padPost, e.truncPost)
 	clear(row)

@@ -28,15 +28,23 @@ type scratch struct {
 	sm spacyMasks
 	// reversed: toks holds the tokens last first (spacyBackward)
 	reversed bool
+	// cache: the spaCy chunk cache this scratch holds until it is put back
+	// (taken at the first chunk that needs it)
+	cache *chunkCache
 }
 
 const maxPooledBytes = 1 << 20
 
 func (e *Encoder) get() *scratch {
 	sc := e.pool.Get().(*scratch)
+	sc.reset()
+	return sc
+}
+
+// reset readies sc for the next document.
+func (sc *scratch) reset() {
 	sc.buf, sc.toks, sc.ids, sc.strs = sc.buf[:0], sc.toks[:0], sc.ids[:0], sc.strs[:0]
 	sc.bufStr, sc.hasStr, sc.reversed = "", false, false
-	return sc
 }
 
 // inOrder puts toks in text order.
@@ -48,6 +56,10 @@ func (sc *scratch) inOrder() {
 }
 
 func (e *Encoder) put(sc *scratch) {
+	if sc.cache != nil {
+		e.putCache(sc.cache)
+		sc.cache = nil
+	}
 	if cap(sc.buf) > maxPooledBytes || cap(sc.toks) > maxPooledBytes/8 || cap(sc.masks) > maxPooledBytes/8 || cap(sc.sm.sp) > maxPooledBytes/64 {
 		return
 	}

@@ -9,9 +9,7 @@ import (
 // rules: whitespace runs, special cases, affixes, URLs, infixes, then the
 // final special-case pass; tokens are lower-cased afterwards if asked.
 func (e *Encoder) splitSpacy(text string, sc *scratch) {
-	c := e.getCache()
-	splitSpacyWith(text, sc, e.lower, c)
-	e.putCache(c)
+	splitSpacyWith(text, sc, e.lower, e.cacheOf(sc))
 }
 
 // splitSpacySlow is splitSpacy without the chunk cache and the letters

@@ -59,6 +59,16 @@ func newChunkCacheSize(sets, entries, arena int) *chunkCache {
 	return &chunkCache{short: newShortCache(sets), shapes: newShortCache(shapeSets), cur: cacheGen{m: map[string]uint32{}}, old: cacheGen{m: map[string]uint32{}}, entries: entries, arena: arena}
 }
 
+// cacheOf returns the chunk cache sc holds, taking one from the pool at
+// its first use: a scratch keeps its cache until it is put back, so that a
+// Worker uses one cache for all its documents.
+func (e *Encoder) cacheOf(sc *scratch) *chunkCache {
+	if sc.cache == nil {
+		sc.cache = e.getCache()
+	}
+	return sc.cache
+}
+
 // getCache takes a cache from the Encoder's pool (a bounded channel, not a
 // sync.Pool: a garbage collection must not empty it).
 func (e *Encoder) getCache() *chunkCache {

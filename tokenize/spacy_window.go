@@ -28,8 +28,7 @@ func (e *Encoder) tokenizeRow(text string, sc *scratch, L int, drop bool) {
 	if len(text) > maxDoc {
 		text = text[:maxDoc]
 	}
-	c := e.getCache()
-	defer e.putCache(c)
+	c := e.cacheOf(sc)
 	if e.truncPost {
 		e.spacyForward(text, sc, c, L, drop)
 	} else {
