@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"slices"
+	"unsafe"
 )
 
 // spaCy tokenizes each chunk (whitespace run or whitespace-free run) of a
@@ -209,7 +210,23 @@ func (e *Encoder) spacyBackward(text string, sc *scratch, c *chunkCache, L int, 
 			m.ensure(k)
 			sp, nl, up, base := m.sp[k], m.nl[k], m.up[k], k<<6
 			toks, buf := sc.toks, sc.buf
+			var st plainBack
+			if useSpacyAsm {
+				st = plainBackState(text, base, sp, nl, up, r, L, e.lower)
+			}
 			for end := uint(i - base); count <= L; { // the next token ends before byte end
+				if useSpacyAsm {
+					// The plain words from here on (spacy_plain.go).
+					toks, buf = slices.Grow(toks, plainBackToks), slices.Grow(buf, plainBackBuf)
+					st.end, st.count = end, count
+					st.toks, st.ntoks, st.buf, st.nbuf = unsafe.SliceData(toks), len(toks), unsafe.SliceData(buf), len(buf)
+					spacyPlainBack(&st)
+					end, count, toks, buf = st.end, st.count, toks[:st.ntoks], buf[:st.nbuf]
+					i = base + int(end)
+					if count > L {
+						break
+					}
+				}
 				last := end - 1
 				if sp>>(last&63)&1 != 0 {
 					// A single " " after a word is no token.
