@@ -96,7 +96,7 @@
 //     ASCII letters, or letters and one closing mark such as "," or ".",
 //     directly, and other chunks of up to 64 bytes from a cache of earlier
 //     results, merges included (merges never join two chunks): a fixed
-//     4-way table of 65,536 chunks of up to 16 bytes (2 MiB, no pointers),
+//     4-way table of 4,096 chunks of up to 16 bytes (128 KiB, no pointers),
 //     and two generations of 16,384 longer ones. A chunk neither answers
 //     is mostly a new word in a familiar frame ("(Kersey)", "people.<br"):
 //     a third table of 16,384 shapes (512 KiB) answers it from the frame

@@ -20,7 +20,12 @@ const (
 	shortWays   = 4
 	maxShortKey = 16
 	maxShortTok = 8
-	shortSets   = 1 << 14 // 65,536 entries, 2 MiB
+	// 4,096 entries, 128 KiB: small enough to stay in a core's L2 cache
+	// while the reader decompresses pages next to it. A 2 MiB table
+	// (65,536 entries) answered about 72% of the look-ups on the aclImdb slice
+	// rather than 58%, but in the pipeline nearly every look-up then
+	// waited ~90 ns for memory: the feed rate was 7% lower.
+	shortSets = 1 << 10
 )
 
 // shortEntry is one cached chunk: its key (length and packed bytes, see
