@@ -19,9 +19,9 @@ type Worker struct {
 // Worker returns a Worker for e.
 func (e *Encoder) Worker() *Worker { return &Worker{e: e, sc: e.get()} }
 
-// Close gives w's working memory back to its Encoder.
+// Close gives w's working memory back to its Encoder (nothing for nil).
 func (w *Worker) Close() {
-	if w.sc != nil {
+	if w != nil && w.sc != nil {
 		w.e.put(w.sc)
 		w.sc = nil
 	}
