@@ -15,10 +15,12 @@ func withoutSpacyAsm(f func()) {
 }
 
 // TestSpacyPlainAsm: string rows are the same with and without the
-// assembly plain-word loop, and both are Split's tokens padded, on every
-// review of the corpora and on texts made to meet its edges (words of 16
-// and 17 bytes with capitals, capitals in the last 16 bytes of the text,
-// runs of single spaces across block boundaries, rows that end mid-block).
+// assembly plain-word loop, and both are Split's tokens padded, on the
+// corpora and on texts made to meet its edges (words of 16 and 17 bytes
+// with capitals, capitals in the last 16 bytes of the text, runs of single
+// spaces across block boundaries, rows that end mid-block, words with a
+// closing mark that is or is not split off, special cases with and
+// without a mark).
 func TestSpacyPlainAsm(t *testing.T) {
 	if !spacyAsm {
 		t.Skip("no assembly plain-word loop on this platform (the Go loop is tested everywhere)")
@@ -29,7 +31,9 @@ func TestSpacyPlainAsm(t *testing.T) {
 			strings.Repeat("ab ", n)+"Abcdefghijklmnop Abcdefghijklmnopq ABCDEFGHIJKLMNOPQRS x Yz",
 			strings.Repeat("x", n)+" The Quick brown FOX jumps  over the lazy Dog",
 			strings.Repeat("word ", n)+"I said Hi",
-			"Tail "+strings.Repeat("Ab ", n))
+			"Tail "+strings.Repeat("Ab ", n),
+			strings.Repeat("so, ", n)+"Mr. Smith, etc. U.S. DVD. it. e.g., a.m. Abcdefghijklmnop, Abcdefghijklmnopq. x; Yes! no? (a) b)",
+			strings.Repeat("y ", n)+"end, End. END, gonna, cannot. Don't.")
 	}
 	for _, lower := range []bool{true, false} {
 		e := mustNew(t, Options{Mode: ModeSpacy, Lower: Bool(lower), PadToken: "<pad>"})
