@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -36,6 +37,7 @@ type parquetSource struct {
 	rowsLeft int64       // rows of the current group not yet returned
 	rowIdx   int64       // row index (in the file) of the current row
 	text     *directText // the text column read without arrow; nil = via arrow
+	idText   *directText // the id column likewise, when it is a flat byte array
 	rr       pqarrow.RecordReader
 	batch    arrow.RecordBatch
 	bi       int // current row within batch
@@ -197,6 +199,15 @@ func (p *parquetSource) mapColumns() error {
 	if p.text = newDirectText(p.pf, leafOf[ti], batch, p.opts.maxRecord(), p.opts.Arena); p.text != nil {
 		use = use[1:]
 	}
+	// A string id column is read directly too (no arena: ids are kept
+	// beyond the text's life): arrow would build a string array for each
+	// batch of a column whose values are all different.
+	if idIdx >= 0 && idIdx != ti {
+		if p.idText = newDirectText(p.pf, leafOf[idIdx], batch, p.opts.maxRecord(), nil); p.idText != nil {
+			at := slices.Index(use, idIdx) // the id's own entry: a label may be the same column
+			use = slices.Delete(use, at, at+1)
+		}
+	}
 	seen := map[int]bool{}
 	for _, k := range use {
 		if !seen[leafOf[k]] {
@@ -218,6 +229,9 @@ func (p *parquetSource) Close() error {
 	p.releaseGroup()
 	if p.text != nil {
 		p.text.stop()
+	}
+	if p.idText != nil {
+		p.idText.stop()
 	}
 	return p.pf.Close()
 }
@@ -271,12 +285,21 @@ func (p *parquetSource) advance(ctx context.Context) error {
 		if p.text != nil {
 			p.text.start(p.pf, p.groups[p.gi-1:])
 		}
+		if p.idText != nil {
+			p.idText.start(p.pf, p.groups[p.gi-1:])
+		}
 	}
 	p.rowsLeft--
 	p.rowIdx++
 	g := p.groups[p.gi-1]
-	if p.text != nil {
-		if err := p.text.next(ctx); err != nil {
+	for _, d := range [...]struct {
+		r    *directText
+		name string
+	}{{p.text, p.textName}, {p.idText, p.idName}} {
+		if d.r == nil {
+			continue
+		}
+		if err := d.r.next(ctx); err != nil {
 			var te *textError
 			switch {
 			case !errors.As(err, &te):
@@ -286,7 +309,7 @@ func (p *parquetSource) advance(ctx context.Context) error {
 			case te.opening:
 				return fmt.Errorf("read %s: row group %d: %w", p.path, g, te.err)
 			}
-			return fmt.Errorf("read %s: row group %d: column %q: %w", p.path, g, p.textName, te.err)
+			return fmt.Errorf("read %s: row group %d: column %q: %w", p.path, g, d.name, te.err)
 		}
 	}
 	if p.rr == nil {
@@ -359,7 +382,21 @@ func (p *parquetSource) next(ctx context.Context) (Record, error) {
 		return rec, nil
 	}
 	repaired := false
-	if id := p.col(1); id != nil && !id.IsNull(i) {
+	if p.idText != nil {
+		switch c := p.idText.cur(); {
+		case c.null:
+		case c.tooBig:
+			return fail(fmt.Errorf("id column %q: %w: cell exceeds %d bytes", p.idName, ErrTooLarge, p.opts.maxRecord()))
+		case c.valid:
+			rec.ID = c.s
+		default:
+			s, _, err := p.bytesCell([]byte(c.s), true)
+			if err != nil {
+				return fail(fmt.Errorf("id column %q: %w", p.idName, err))
+			}
+			rec.ID, repaired = s, true
+		}
+	} else if id := p.col(1); id != nil && !id.IsNull(i) {
 		s, rep, err := p.cell(id, i, true) // ids are unique: not interned
 		if err != nil {
 			return fail(fmt.Errorf("id column %q: %w", p.idName, err))
