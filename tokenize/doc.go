@@ -102,15 +102,18 @@
 //     a third table of 16,384 shapes (512 KiB) answers it from the frame
 //     and the case of the word, unless the word is part of a rule (see
 //     spacy_shape.go for why that is exact); only the rest go through the
-//     affix rules. Each goroutine at work (or Worker) holds one cache (about
-//     4 MiB at most); an Encoder keeps at most GOMAXPROCS of them between calls.
-//     Since chunks are tokenized
-//     independently, the Encode methods tokenize only the chunks that hold
-//     the row's tokens: from the end of the text with "pre" truncation
-//     (the default), from the start with "post", stopping once more than
-//     len(row) tokens (or, for ids without an OOV token, known ids) are
-//     in hand. A 100-token row of a 270-token review tokenizes about 40%
-//     of it.
+//     affix rules. Each goroutine at work (or Worker) holds one cache
+//     (about 3 MiB at most, most of it the longer chunks' generations once
+//     full); an Encoder keeps at most GOMAXPROCS of them between calls.
+//     Since chunks are tokenized independently, the Encode methods
+//     tokenize only the chunks that hold the row's tokens: from the end of
+//     the text with "pre" truncation (the default), from the start with
+//     "post", stopping once more than len(row) tokens (or, for ids without
+//     an OOV token, known ids) are in hand. A 100-token row of a
+//     270-token review tokenizes about 40% of it. Going backward, the
+//     block loop hands runs of plain words (letters after a single space,
+//     surely no special case) to an assembly loop on amd64
+//     (spacy_plain.go); the Go loop is the definition and the fallback.
 //
 // # Vocabularies
 //

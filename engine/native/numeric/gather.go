@@ -53,7 +53,15 @@ func gatherCore(c op.Context, params, indices *tensor.Tensor, axis, batchDims in
 			return nil, c.Errorf("indices[%s] = %d is not in [0, %d)", coords(is, i), v, dim)
 		}
 	}
-	out, err := alloc(c, params.DType(), oshape)
+	// Every element of out is written below: a float32 output (an
+	// embedding look-up, a batch's biggest tensor before the convolutions)
+	// may be a recycled buffer.
+	var out *tensor.Tensor
+	if params.DType() == tensor.Float {
+		out, err = allocDirty(c, oshape)
+	} else {
+		out, err = alloc(c, params.DType(), oshape)
+	}
 	if err != nil {
 		return nil, err
 	}
