@@ -383,19 +383,11 @@ func (p *parquetSource) next(ctx context.Context) (Record, error) {
 	}
 	repaired := false
 	if p.idText != nil {
-		switch c := p.idText.cur(); {
-		case c.null:
-		case c.tooBig:
-			return fail(fmt.Errorf("id column %q: %w: cell exceeds %d bytes", p.idName, ErrTooLarge, p.opts.maxRecord()))
-		case c.valid:
-			rec.ID = c.s
-		default:
-			s, _, err := p.bytesCell([]byte(c.s), true)
-			if err != nil {
-				return fail(fmt.Errorf("id column %q: %w", p.idName, err))
-			}
-			rec.ID, repaired = s, true
+		s, _, rep, err := p.directCell(p.idText.cur(), "id", p.idName)
+		if err != nil {
+			return fail(err)
 		}
+		rec.ID, repaired = s, rep
 	} else if id := p.col(1); id != nil && !id.IsNull(i) {
 		s, rep, err := p.cell(id, i, true) // ids are unique: not interned
 		if err != nil {
@@ -409,20 +401,11 @@ func (p *parquetSource) next(ctx context.Context) (Record, error) {
 	if p.text != nil {
 		t := p.text.cur()
 		rec.mem = t.mem
-		switch {
-		case t.null:
-			rec.Null = true
-		case t.tooBig:
-			return fail(fmt.Errorf("text column %q: %w: cell exceeds %d bytes", p.textName, ErrTooLarge, p.opts.maxRecord()))
-		case t.valid:
-			rec.Text = t.s
-		default:
-			s, _, err := p.bytesCell([]byte(t.s), true)
-			if err != nil {
-				return fail(fmt.Errorf("text column %q: %w", p.textName, err))
-			}
-			rec.Text, repaired = s, true
+		s, null, rep, err := p.directCell(t, "text", p.textName)
+		if err != nil {
+			return fail(err)
 		}
+		rec.Text, rec.Null, repaired = s, null, repaired || rep
 	} else if t := p.col(0); t == nil || t.IsNull(i) {
 		rec.Null = true
 	} else {
@@ -454,4 +437,22 @@ func (p *parquetSource) next(ctx context.Context) (Record, error) {
 		p.stats.Nulls++
 	}
 	return rec, nil
+}
+
+// directCell returns the string of cell c of the what column name (read
+// directly), whether it is null, and whether its UTF-8 was repaired.
+func (p *parquetSource) directCell(c textCell, what, name string) (s string, null, repaired bool, err error) {
+	switch {
+	case c.null:
+		return "", true, false, nil
+	case c.tooBig:
+		return "", false, false, fmt.Errorf("%s column %q: %w: cell exceeds %d bytes", what, name, ErrTooLarge, p.opts.maxRecord())
+	case c.valid:
+		return c.s, false, false, nil
+	}
+	s, _, err = p.bytesCell([]byte(c.s), true)
+	if err != nil {
+		return "", false, false, fmt.Errorf("%s column %q: %w", what, name, err)
+	}
+	return s, false, true, nil
 }
