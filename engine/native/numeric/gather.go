@@ -23,7 +23,7 @@ func coords(shape []int, i int) string {
 // gatherCore gathers params along axis with the given batch_dims; index
 // values outside [0, dim) are an error, as on TensorFlow's CPU.
 func gatherCore(c op.Context, params, indices *tensor.Tensor, axis, batchDims int) (*tensor.Tensor, error) {
-	idx, err := ints(c, "indices", indices)
+	idx, err := intsView(c, "indices", indices) // only read
 	if err != nil {
 		return nil, err
 	}

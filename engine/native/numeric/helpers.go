@@ -84,6 +84,15 @@ func ints(c op.Context, what string, t *tensor.Tensor) ([]int64, error) {
 	return nil, c.Errorf("%s must be int32 or int64, got %s", what, t)
 }
 
+// intsView is ints for callers that only read the values: an int64
+// tensor's own data, not a copy (a batch's token ids are 200 KB).
+func intsView(c op.Context, what string, t *tensor.Tensor) ([]int64, error) {
+	if v, ok := t.Data().([]int64); ok {
+		return v, nil
+	}
+	return ints(c, what, t)
+}
+
 // scalarInt reads a one-element int32/int64 tensor.
 func scalarInt(c op.Context, what string, t *tensor.Tensor) (int64, error) {
 	if t.NumElements() != 1 || t.Rank() > 1 {
