@@ -2,17 +2,20 @@ package native
 
 import (
 	"sync"
+	"sync/atomic"
 
-	"github.com/scorekit/score/engine/native/numeric"
+	"github.com/scorekit/score/engine/native/op"
 	"github.com/scorekit/score/savedmodel/tfpb"
+	"github.com/scorekit/score/tensor"
 )
 
 // Buffer recycling. The big outputs of a batch (a conv layer's activations
-// for 256 documents are tens of MB) would otherwise be allocated, zeroed by
-// the runtime and collected on every run. Kernels that overwrite every
-// element of an output may take a dirty buffer from the run's arena
-// (numeric.DirtyBuffers); when Model.Run has copied the outputs, the arena
-// gives all its buffers back to the session's pool for the next run.
+// for 256 documents are tens of MB; the id tensors of a string look-up,
+// hundreds of KB each) would otherwise be allocated, zeroed by the runtime
+// and collected on every run. Kernels that overwrite every element of an
+// output may borrow a dirty buffer from the run's arena (op.Lender); when
+// Model.Run has copied the outputs, the arena gives all its buffers back to
+// the session's pool for the next run.
 //
 // That is safe only if nothing keeps a value past the run: Model.Run copies
 // its outputs, traced values must not be kept (RunTrace's contract), and a
@@ -20,57 +23,88 @@ import (
 // no function calls, no stateful op but reads of variables and tables.
 // Memo steps and function bodies never get an arena.
 
-// poolLimit bounds the floats a session's pool keeps between runs.
-const poolLimit = 64 << 20 // floats: 256 MiB, about two batches of 256 of the founding meta model
+// poolLimit bounds the bytes a session's pool keeps between runs.
+const poolLimit = 256 << 20 // about two batches of 256 of the founding meta model
 
-// bufPool holds free float32 buffers by length.
-type bufPool struct {
-	mu   sync.Mutex
-	free map[int][][]float32
-	held int // floats in free
+// bufKey names a class of interchangeable buffers.
+type bufKey struct {
+	dt tensor.DType // Base()
+	n  int          // elements
 }
 
-func (bp *bufPool) get(n int) []float32 {
+// bufPool holds free buffers (flat slices as tensor.MakeSlice makes them)
+// by dtype and length.
+type bufPool struct {
+	mu   sync.Mutex
+	free map[bufKey][]any
+	held int // bytes in free
+}
+
+func (bp *bufPool) get(k bufKey) any {
 	bp.mu.Lock()
-	if l := bp.free[n]; len(l) > 0 {
+	if l := bp.free[k]; len(l) > 0 {
 		b := l[len(l)-1]
-		bp.free[n] = l[:len(l)-1]
-		bp.held -= n
+		l[len(l)-1] = nil
+		bp.free[k] = l[:len(l)-1]
+		bp.held -= k.n * k.dt.Size()
 		bp.mu.Unlock()
 		return b
 	}
 	bp.mu.Unlock()
-	return make([]float32, n)
+	b, err := tensor.MakeSlice(k.dt, k.n)
+	if err != nil {
+		return nil
+	}
+	return b
 }
 
-func (bp *bufPool) put(bufs [][]float32) {
+func (bp *bufPool) put(lent []lentBuf) {
 	bp.mu.Lock()
 	defer bp.mu.Unlock()
-	for _, b := range bufs {
-		if bp.held+len(b) > poolLimit {
+	for _, b := range lent {
+		size := b.key.n * b.key.dt.Size()
+		if bp.held+size > poolLimit {
 			continue // left to the garbage collector
 		}
 		if bp.free == nil {
-			bp.free = map[int][][]float32{}
+			bp.free = map[bufKey][]any{}
 		}
-		bp.free[len(b)] = append(bp.free[len(b)], b)
-		bp.held += len(b)
+		bp.free[b.key] = append(bp.free[b.key], b.buf)
+		bp.held += size
 	}
+}
+
+// lentBuf is one loan of an arena.
+type lentBuf struct {
+	key bufKey
+	buf any
 }
 
 // arena is one run's loans from a session's pool.
 type arena struct {
 	pool *bufPool
 	mu   sync.Mutex
-	lent [][]float32
+	lent []lentBuf
 }
 
 func (s *session) newArena() *arena { return &arena{pool: &s.bufs} }
 
-func (a *arena) get(n int) []float32 {
-	b := a.pool.get(n)
+// get lends a buffer of n elements of dt (pointer-free dtypes only), or
+// returns nil.
+func (a *arena) get(dt tensor.DType, n int) any {
+	if !op.Lendable(dt) || n <= 0 {
+		return nil
+	}
+	k := bufKey{dt: dt.Base(), n: n}
+	b := a.pool.get(k)
+	if b == nil {
+		return nil
+	}
+	if poisonLoans.Load() {
+		op.Poison(b)
+	}
 	a.mu.Lock()
-	a.lent = append(a.lent, b)
+	a.lent = append(a.lent, lentBuf{key: k, buf: b})
 	a.mu.Unlock()
 	return b
 }
@@ -87,16 +121,21 @@ func (a *arena) release() {
 	a.pool.put(lent)
 }
 
-// DirtyFloat32 lends n floats of unspecified contents for the rest of the
-// run (numeric.DirtyBuffers), or returns nil when this run has no arena.
-func (c *kernelContext) DirtyFloat32(n int) []float32 {
+// poisonLoans makes every loan arrive filled with op.Poison's pattern, for
+// tests: a kernel that borrows a buffer and leaves an element unset then
+// fails whatever it is compared to.
+var poisonLoans atomic.Bool
+
+// Lend lends n elements of dt of unspecified contents for the rest of the
+// run (op.Lender), or returns nil when this run has no arena.
+func (c *kernelContext) Lend(dt tensor.DType, n int) any {
 	if c.arena == nil || c.depth != 0 {
 		return nil
 	}
-	return c.arena.get(n)
+	return c.arena.get(dt, n)
 }
 
-var _ numeric.DirtyBuffers = (*kernelContext)(nil)
+var _ op.Lender = (*kernelContext)(nil)
 
 // readOnlyStateful are stateful ops that keep nothing of their inputs.
 var readOnlyStateful = map[string]bool{

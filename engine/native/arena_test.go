@@ -17,6 +17,17 @@ import (
 // earlier run used (dirty), and every result must still equal the
 // independent reference. The pool must hold buffers between runs.
 func TestArenaRecyclesBuffers(t *testing.T) {
+	for _, poisoned := range []bool{false, true} {
+		t.Run(fmt.Sprintf("poisoned=%v", poisoned), func(t *testing.T) {
+			if poisoned {
+				defer PoisonLoans()()
+			}
+			testArenaRecycles(t)
+		})
+	}
+}
+
+func testArenaRecycles(t *testing.T) {
 	cfg := smallMeta()
 	dir, params := writeSmallMeta(t, cfg)
 	m, err := New().Load(context.Background(), dir, engine.LoadOptions{Threads: 2})

@@ -46,7 +46,7 @@ type kernelContext struct {
 	// threads, when > 0, overrides the session's: the parallel scheduler
 	// shares the threads among the kernels running at once.
 	threads int
-	// arena lends dirty buffers (numeric.DirtyBuffers), or is nil.
+	// arena lends dirty buffers (op.Lender), or is nil.
 	arena *arena
 }
 

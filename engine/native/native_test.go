@@ -17,6 +17,15 @@ func TestConformance(t *testing.T) {
 	enginetest.Run(t, native.New())
 }
 
+// TestConformancePoisonedLoans runs the fixtures again with every buffer
+// the executor lends to a kernel filled with a pattern first (NaN, ...): a
+// kernel that borrows an output buffer and leaves any element unset fails
+// the expected outputs instead of passing on a zeroed fresh buffer.
+func TestConformancePoisonedLoans(t *testing.T) {
+	defer native.PoisonLoans()()
+	enginetest.Run(t, native.New())
+}
+
 // A bad id fails the batch with an error naming the gather node and op;
 // the model stays usable.
 func TestRunErrorNamesOp(t *testing.T) {

@@ -1,8 +1,10 @@
 package numeric
 
 import (
+	"fmt"
 	"math"
 	"math/rand"
+	"slices"
 	"testing"
 
 	"github.com/scorekit/score/engine/native/op"
@@ -347,5 +349,79 @@ func TestRegisterSpecs(t *testing.T) {
 	d, _ := testSet.Lookup("Squeeze")
 	if _, ok := d.AttrDefault("squeeze_dims"); !ok {
 		t.Error("Squeeze lacks squeeze_dims default")
+	}
+}
+
+// TestSelectShapes runs SelectV2 on operands of the output's element count
+// (the one-pass path), single values and broadcast ones (the general path),
+// for several element types, against an element-by-element broadcast
+// computed here.
+func TestSelectShapes(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	shapes := [][]int{{3, 4}, {}, {1}, {1, 3, 4}, {1, 4}, {3, 1}}
+	for _, cs := range shapes {
+		for _, ts := range shapes {
+			for _, es := range shapes {
+				out, ok := broadcastShape(cs, ts)
+				if ok {
+					out, ok = broadcastShape(out, es)
+				}
+				if !ok {
+					continue
+				}
+				n := prod(out)
+				cv := make([]bool, prod(cs))
+				for i := range cv {
+					cv[i] = rng.Intn(2) == 0
+				}
+				cond := tensor.Must(tensor.Bool, cs, cv)
+				tv, ev := make([]int64, prod(ts)), make([]int64, prod(es))
+				for i := range tv {
+					tv[i] = int64(100 + i)
+				}
+				for i := range ev {
+					ev[i] = int64(-100 - i)
+				}
+				want := make([]int64, n)
+				wantS := make([]string, n)
+				pos := make([]int, len(out))
+				for i := range n {
+					r := i
+					for d := len(out) - 1; d >= 0; d-- {
+						pos[d] = r % out[d]
+						r /= out[d]
+					}
+					at := func(shape []int) int { // flat index of pos broadcast into shape
+						k, off := 0, len(out)-len(shape)
+						for d, s := range shape {
+							k = k*s + pos[off+d]%s
+						}
+						return k
+					}
+					if cv[at(cs)] {
+						want[i] = tv[at(ts)]
+					} else {
+						want[i] = ev[at(es)]
+					}
+					wantS[i] = fmt.Sprint(want[i])
+				}
+				name := fmt.Sprintf("cond%v then%v else%v", cs, ts, es)
+				got := run1(t, "SelectV2", nil, cond, tensor.Must(tensor.Int64, ts, tv), tensor.Must(tensor.Int64, es, ev))
+				if !sameShape(got.Shape(), out) || !slices.Equal(tensor.MustValues[int64](got), want) {
+					t.Errorf("%s: int64 %v %v, want %v %v", name, got.Shape(), got.Data(), out, want)
+				}
+				ts2, es2 := make([]string, len(tv)), make([]string, len(ev))
+				for i, v := range tv {
+					ts2[i] = fmt.Sprint(v)
+				}
+				for i, v := range ev {
+					es2[i] = fmt.Sprint(v)
+				}
+				gotS := run1(t, "SelectV2", nil, cond, tensor.Must(tensor.String, ts, ts2), tensor.Must(tensor.String, es, es2))
+				if !slices.Equal(tensor.MustValues[string](gotS), wantS) {
+					t.Errorf("%s: strings %v, want %v", name, gotS.Data(), wantS)
+				}
+			}
+		}
 	}
 }

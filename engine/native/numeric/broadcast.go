@@ -166,7 +166,7 @@ func applyBinary[T, R any](c op.Context, x, y *tensor.Tensor, f binFn[T, R]) (*t
 	if _, same := any(zero).([]T); same {
 		odt = x.DType()
 	}
-	out, err := alloc(c, odt, oshape)
+	out, err := allocDirty(c, odt, oshape) // f stores every element
 	if err != nil {
 		return nil, err
 	}

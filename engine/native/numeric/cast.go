@@ -104,7 +104,7 @@ func castTensor(c op.Context, x *tensor.Tensor, dt tensor.DType) (*tensor.Tensor
 	if bad(x.DType()) || bad(dt) {
 		return nil, c.Errorf("Cast %s to %s is not supported", x.DType(), dt)
 	}
-	out, err := alloc(c, dt, x.Shape())
+	out, err := allocDirty(c, dt, x.Shape()) // castFrom stores every element
 	if err != nil {
 		return nil, err
 	}

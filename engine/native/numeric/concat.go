@@ -26,7 +26,7 @@ func concatCore(c op.Context, ts []*tensor.Tensor, axis int) (*tensor.Tensor, er
 		}
 		shape[axis] += t.Shape()[axis]
 	}
-	out, err := alloc(c, first.DType(), shape)
+	out, err := allocDirty(c, first.DType(), shape) // the inputs cover it
 	if err != nil {
 		return nil, err
 	}

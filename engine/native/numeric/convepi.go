@@ -140,7 +140,7 @@ func Conv2DEpilogue(c op.Context, in []*tensor.Tensor, widths []int, epi Epilogu
 	outs := make([]*tensor.Tensor, len(widths))
 	for i, w := range widths {
 		// Every element is stored below: a dirty buffer will do.
-		t, err := allocDirty(c, []int{g.n, g.hw.out, wp, w})
+		t, err := allocDirty(c, tensor.Float, []int{g.n, g.hw.out, wp, w})
 		if err != nil {
 			return nil, err
 		}

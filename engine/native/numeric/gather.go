@@ -58,7 +58,7 @@ func gatherCore(c op.Context, params, indices *tensor.Tensor, axis, batchDims in
 	// may be a recycled buffer.
 	var out *tensor.Tensor
 	if params.DType() == tensor.Float {
-		out, err = allocDirty(c, oshape)
+		out, err = allocDirty(c, tensor.Float, oshape)
 	} else {
 		out, err = alloc(c, params.DType(), oshape)
 	}

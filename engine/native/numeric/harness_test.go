@@ -40,6 +40,21 @@ func (f *fakeCtx) Call(*tfpb.NameAttrList, []*tensor.Tensor) ([]*tensor.Tensor, 
 }
 func (f *fakeCtx) ReadFile(string) ([]byte, error)          { return nil, errors.New("no files") }
 func (f *fakeCtx) Checkpoint(string) (op.Checkpoint, error) { return nil, errors.New("no checkpoint") }
+
+// Lend hands every kernel that asks a freshly made buffer filled with
+// op.Poison's pattern, as an executor's recycled buffers hold stale values:
+// an output element a kernel forgets to store fails the test's comparison.
+func (f *fakeCtx) Lend(dt tensor.DType, n int) any {
+	b, err := tensor.MakeSlice(dt, n)
+	if err != nil {
+		return nil
+	}
+	op.Poison(b)
+	return b
+}
+
+var _ op.Lender = (*fakeCtx)(nil)
+
 func (f *fakeCtx) Errorf(format string, args ...any) error {
 	return fmt.Errorf("node %s (%s): %s", f.node, f.def.Name, fmt.Sprintf(format, args...))
 }

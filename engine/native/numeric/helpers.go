@@ -38,26 +38,10 @@ func alloc(c op.Context, dt tensor.DType, shape []int) (*tensor.Tensor, error) {
 	return t, nil
 }
 
-// DirtyBuffers is an optional extension of op.Context: DirtyFloat32(n)
-// lends a buffer of n float32 with unspecified contents, for an output the
-// kernel overwrites entirely, or returns nil (then the kernel allocates).
-// An executor recycles such buffers between runs instead of leaving them
-// to the garbage collector.
-type DirtyBuffers interface {
-	DirtyFloat32(n int) []float32
-}
-
-// allocDirty is alloc for a float32 output every element of which the
-// caller stores: from c's DirtyBuffers when it lends one.
-func allocDirty(c op.Context, shape []int) (*tensor.Tensor, error) {
-	if d, ok := c.(DirtyBuffers); ok {
-		if n := tensor.NumElements(shape); n >= 0 {
-			if b := d.DirtyFloat32(n); b != nil {
-				return wrap(c, tensor.Float, shape, b[:n:n])
-			}
-		}
-	}
-	return alloc(c, tensor.Float, shape)
+// allocDirty is alloc for an output every element of which the caller
+// stores: lent by the executor when it lends (op.Lender).
+func allocDirty(c op.Context, dt tensor.DType, shape []int) (*tensor.Tensor, error) {
+	return op.Dirty(c, dt, shape)
 }
 
 // wrap builds a tensor over data the kernel computed itself.
@@ -245,7 +229,7 @@ func take(dst, src any, idx []int) {
 // gatherIndex builds a tensor of dtype dt and shape by taking src's elements
 // at idx (one per output element).
 func gatherIndex(c op.Context, src *tensor.Tensor, shape []int, idx []int) (*tensor.Tensor, error) {
-	out, err := alloc(c, src.DType(), shape)
+	out, err := allocDirty(c, src.DType(), shape) // one index per element
 	if err != nil {
 		return nil, err
 	}

@@ -30,8 +30,13 @@ func selectCore(c op.Context, cond, t, e *tensor.Tensor, shape, cst []int) (*ten
 		return nil, err
 	}
 	cv := tensor.MustValues[bool](cond)
-	tst, est := bstrides(t.Shape(), shape), bstrides(e.Shape(), shape)
 	n := prod(shape)
+	if flatOperand(cond, n) && flatOperand(t, n) && flatOperand(e, n) {
+		if out, ok, err := selectFlat(c, cv, t, e, shape); ok || err != nil {
+			return out, err
+		}
+	}
+	tst, est := bstrides(t.Shape(), shape), bstrides(e.Shape(), shape)
 	// Gather from the concatenation [t..., e...].
 	both, err := concatCore(c, []*tensor.Tensor{flat(t), flat(e)}, 0)
 	if err != nil {
@@ -53,6 +58,69 @@ func selectCore(c op.Context, cond, t, e *tensor.Tensor, shape, cst []int) (*ten
 		}
 	})
 	return gatherIndex(c, both, shape, idx)
+}
+
+// flatOperand reports whether t, broadcast to an output of n elements, is
+// read at the output's flat index (same element count: broadcasting added
+// only dims of 1) or is a single value.
+func flatOperand(t *tensor.Tensor, n int) bool {
+	k := t.NumElements()
+	return k == n || k == 1
+}
+
+// selectFlat is selectCore for operands that are flat (flatOperand), in
+// one typed pass with no index list; ok is false for element types it does
+// not handle.
+func selectFlat(c op.Context, cv []bool, t, e *tensor.Tensor, shape []int) (*tensor.Tensor, bool, error) {
+	out, err := allocDirty(c, t.DType(), shape)
+	if err != nil {
+		return nil, true, err
+	}
+	switch d := out.Data().(type) {
+	case []float32:
+		selectT(d, cv, t.Data().([]float32), e.Data().([]float32))
+	case []float64:
+		selectT(d, cv, t.Data().([]float64), e.Data().([]float64))
+	case []int32:
+		selectT(d, cv, t.Data().([]int32), e.Data().([]int32))
+	case []int64:
+		selectT(d, cv, t.Data().([]int64), e.Data().([]int64))
+	case []bool:
+		selectT(d, cv, t.Data().([]bool), e.Data().([]bool))
+	case []string:
+		selectT(d, cv, t.Data().([]string), e.Data().([]string))
+	default:
+		return nil, false, nil
+	}
+	return out, true, nil
+}
+
+// selectT stores a[i] where cv[i] and b[i] elsewhere; a one-element
+// operand stands for every index.
+func selectT[T any](dst []T, cv []bool, a, b []T) {
+	at := func(s []T, i int) T {
+		if len(s) == 1 {
+			return s[0]
+		}
+		return s[i]
+	}
+	if len(cv) == 1 {
+		src := b
+		if cv[0] {
+			src = a
+		}
+		for i := range dst {
+			dst[i] = at(src, i)
+		}
+		return
+	}
+	for i := range dst {
+		if cv[i] {
+			dst[i] = at(a, i)
+		} else {
+			dst[i] = at(b, i)
+		}
+	}
 }
 
 func flat(t *tensor.Tensor) *tensor.Tensor {

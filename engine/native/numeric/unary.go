@@ -23,7 +23,7 @@ func unLoop[T, R any](f func(dst []R, src []T)) unEntry {
 			if _, same := any(zero).([]T); same {
 				odt = x.DType()
 			}
-			out, err := alloc(c, odt, x.Shape())
+			out, err := allocDirty(c, odt, x.Shape()) // f stores every element
 			if err != nil {
 				return nil, err
 			}

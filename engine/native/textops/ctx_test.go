@@ -85,6 +85,20 @@ func (c *testCtx) ReadFile(path string) ([]byte, error) {
 	return os.ReadFile(path)
 }
 func (c *testCtx) Checkpoint(string) (op.Checkpoint, error) { return nil, fmt.Errorf("no checkpoint") }
+
+// Lend hands out poisoned buffers (op.Poison), as an executor's recycled
+// ones hold stale values: an element a kernel forgets to store shows.
+func (c *testCtx) Lend(dt tensor.DType, n int) any {
+	b, err := tensor.MakeSlice(dt, n)
+	if err != nil {
+		return nil
+	}
+	op.Poison(b)
+	return b
+}
+
+var _ op.Lender = (*testCtx)(nil)
+
 func (c *testCtx) Errorf(format string, args ...any) error {
 	return fmt.Errorf("node %s (%s): %s", c.node, c.op, fmt.Sprintf(format, args...))
 }

@@ -167,36 +167,38 @@ func (t *Table) clearLocked() {
 // Find looks up every key; missing keys take def, which is a scalar or has
 // the keys' shape. The result has the keys' shape.
 func (t *Table) Find(keys, def *tensor.Tensor) (*tensor.Tensor, error) {
-	if def.DType() != t.ValueType {
-		return nil, fmt.Errorf("table %s: default_value dtype %s, table wants %s", t.Name, def.DType(), t.ValueType)
-	}
-	n := keys.NumElements()
-	if def.NumElements() != 1 && !sameShape(def.Shape(), keys.Shape()) {
-		return nil, fmt.Errorf("table %s: default_value %s must be a scalar or have the keys' shape %s", t.Name, def, keys)
-	}
-	sk, ik, err := t.keyList(keys)
-	if err != nil {
-		return nil, err
-	}
-	idx := make([]int, n)
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	for i := range idx {
-		var ok bool
-		if sk != nil {
-			idx[i], ok = t.skeys[sk[i]]
-		} else {
-			idx[i], ok = t.ikeys[ik[i]]
-		}
-		if !ok {
-			idx[i] = -1
-		}
-	}
-	out, err := gatherValues(t.vals, idx, def.Data())
+	out, err := tensor.Zeros(t.ValueType, keys.Shape())
 	if err != nil {
 		return nil, fmt.Errorf("table %s: %w", t.Name, err)
 	}
-	return tensor.New(t.ValueType, keys.Shape(), out)
+	if err := t.FindInto(out, keys, def); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// FindInto is Find storing into out, a tensor of the keys' shape and the
+// table's value type, every element of which it overwrites.
+func (t *Table) FindInto(out, keys, def *tensor.Tensor) error {
+	if def.DType() != t.ValueType {
+		return fmt.Errorf("table %s: default_value dtype %s, table wants %s", t.Name, def.DType(), t.ValueType)
+	}
+	if def.NumElements() != 1 && !sameShape(def.Shape(), keys.Shape()) {
+		return fmt.Errorf("table %s: default_value %s must be a scalar or have the keys' shape %s", t.Name, def, keys)
+	}
+	if out.DType() != t.ValueType || !sameShape(out.Shape(), keys.Shape()) {
+		return fmt.Errorf("table %s: output %s for keys %s", t.Name, out, keys)
+	}
+	sk, ik, err := t.keyList(keys)
+	if err != nil {
+		return err
+	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if err := findValues(t, sk, ik, out.Data(), def.Data()); err != nil {
+		return fmt.Errorf("table %s: %w", t.Name, err)
+	}
+	return nil
 }
 
 // Export returns all keys and values (insertion order).

@@ -75,8 +75,11 @@ func lookupFind(c op.Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := t.Find(in[1], in[2])
+	out, err := op.Dirty(c, t.ValueType, in[1].Shape()) // FindInto stores every element
 	if err != nil {
+		return nil, err
+	}
+	if err := t.FindInto(out, in[1], in[2]); err != nil {
 		return nil, c.Errorf("%v", err)
 	}
 	return []*tensor.Tensor{out}, nil

@@ -101,3 +101,61 @@ func gatherT[T any](vals []T, idx []int, def any) ([]T, error) {
 	}
 	return out, nil
 }
+
+// findValues stores into dst, for each key (sk or ik, whichever is set),
+// its value or else the default (one value, or one per key). The caller
+// holds t.mu.
+func findValues(t *Table, sk []string, ik []int64, dst, def any) error {
+	switch d := dst.(type) {
+	case []int64:
+		return findT(t, sk, ik, d, def)
+	case []int32:
+		return findT(t, sk, ik, d, def)
+	case []string:
+		return findT(t, sk, ik, d, def)
+	case []float32:
+		return findT(t, sk, ik, d, def)
+	case []float64:
+		return findT(t, sk, ik, d, def)
+	case []bool:
+		return findT(t, sk, ik, d, def)
+	}
+	return fmt.Errorf("unsupported value slice %T", dst)
+}
+
+func findT[T any](t *Table, sk []string, ik []int64, dst []T, def any) error {
+	vals, ok := t.vals.([]T)
+	if !ok {
+		return fmt.Errorf("values %T do not match the output %T", t.vals, dst)
+	}
+	d, ok := def.([]T)
+	if !ok {
+		return fmt.Errorf("default value %T does not match values %T", def, t.vals)
+	}
+	missing := func(i int) T {
+		if len(d) == 1 {
+			return d[0]
+		}
+		return d[i]
+	}
+	if sk != nil {
+		sk = sk[:len(dst)]
+		for i, k := range sk {
+			if j, ok := t.skeys[k]; ok {
+				dst[i] = vals[j]
+			} else {
+				dst[i] = missing(i)
+			}
+		}
+		return nil
+	}
+	ik = ik[:len(dst)]
+	for i, k := range ik {
+		if j, ok := t.ikeys[k]; ok {
+			dst[i] = vals[j]
+		} else {
+			dst[i] = missing(i)
+		}
+	}
+	return nil
+}
