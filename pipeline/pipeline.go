@@ -50,6 +50,7 @@ type batch struct {
 	recs  []reader.Record
 	valid []int // indices of recs fed to the engine
 	texts []string
+	warn  []string                  // per valid record: "null_text", "empty_text" or ""
 	feeds map[string]*tensor.Tensor // the model input for texts, built by a tokenizer worker
 	// results
 	scores  []float32 // len(valid)*width, row-major
@@ -230,6 +231,7 @@ func (r *runner) tokenizeStage(ctx context.Context, in <-chan *batch, out chan<-
 			if rec.Err == nil {
 				b.valid = append(b.valid, i)
 				b.texts = append(b.texts, rec.Text)
+				b.warn = append(b.warn, textWarning(rec))
 			}
 		}
 		if len(b.texts) > 0 {
@@ -238,6 +240,9 @@ func (r *runner) tokenizeStage(ctx context.Context, in <-chan *batch, out chan<-
 				return err
 			}
 			b.feeds = feeds
+		}
+		if !r.feeder.KeepsText() {
+			releaseTexts(b) // ids hold nothing of the text
 		}
 		r.rep.addStage(stageTokenize, time.Since(t0))
 		if err := send(ctx, out, b); err != nil {
@@ -259,8 +264,8 @@ func (r *runner) engineStage(ctx context.Context, in <-chan *batch, out chan<- *
 			return nil
 		}
 		r.rep.addStage(stageEngineWait, time.Since(t0))
-		if len(b.texts) > 0 {
-			scores, rowErrs, err := r.score(ctx, b.texts, b.feeds, b.scores)
+		if len(b.valid) > 0 {
+			scores, rowErrs, err := r.score(ctx, len(b.valid), b.feeds, b.scores)
 			if err != nil {
 				return err
 			}
@@ -268,28 +273,31 @@ func (r *runner) engineStage(ctx context.Context, in <-chan *batch, out chan<- *
 			r.feeder.recycle(b.feeds)
 			b.feeds = nil
 		}
+		releaseTexts(b) // the inputs, made of the texts, are run
 		if err := send(ctx, out, b); err != nil {
 			return err
 		}
 	}
 }
 
-// score runs texts through the model. When the engine rejects the batch,
-// the batch is split in halves until the failing rows are isolated; those are
-// returned in rowErrs (by index into texts) and the rest are scored.
-func (r *runner) score(ctx context.Context, texts []string, all map[string]*tensor.Tensor, buf []float32) ([]float32, map[int]string, error) {
-	flat := grow(buf, len(texts)*r.plan.width)
+// score runs the n documents of all through the model. When the engine
+// rejects the batch, the batch is split in halves (views of the inputs'
+// rows) until the failing rows are isolated; those are returned in rowErrs
+// (by document index) and the rest are scored.
+func (r *runner) score(ctx context.Context, n int, all map[string]*tensor.Tensor, buf []float32) ([]float32, map[int]string, error) {
+	flat := grow(buf, n*r.plan.width)
 	var rowErrs map[int]string // made at the first failing row
 	var rec func(lo, hi int) error
 	rec = func(lo, hi int) error {
 		feeds := all
-		if lo != 0 || hi != len(texts) {
-			t0 := time.Now()
-			var err error
-			feeds, err = r.feeder.Build(texts[lo:hi])
-			r.rep.addStage(stageTokenize, time.Since(t0))
-			if err != nil {
-				return err
+		if lo != 0 || hi != n {
+			feeds = make(map[string]*tensor.Tensor, len(all))
+			for k, t := range all {
+				v, err := t.Rows(lo, hi)
+				if err != nil {
+					return fmt.Errorf("split input %s: %w", k, err)
+				}
+				feeds[k] = v
 			}
 		}
 		t0 := time.Now()
@@ -319,7 +327,7 @@ func (r *runner) score(ctx context.Context, texts []string, all map[string]*tens
 		}
 		return rec(mid, hi)
 	}
-	if err := rec(0, len(texts)); err != nil {
+	if err := rec(0, n); err != nil {
 		return nil, nil, err
 	}
 	return flat, rowErrs, nil
@@ -363,7 +371,8 @@ func (r *runner) recycle(b *batch) {
 	default:
 	}
 	clear(b.texts)
-	*b = batch{valid: b.valid[:0], texts: b.texts[:0], scores: b.scores[:0]}
+	clear(b.warn)
+	*b = batch{valid: b.valid[:0], texts: b.texts[:0], warn: b.warn[:0], scores: b.scores[:0]}
 	select {
 	case r.spare <- b:
 	default:
@@ -407,17 +416,11 @@ func (r *runner) writeBatch(b *batch) error {
 			vi++
 		default:
 			row.Scores = b.scores[vi*r.plan.width : (vi+1)*r.plan.width]
+			row.Warning = b.warn[vi]
 			vi++
-			switch {
-			case rec.Null:
-				row.Warning = "null_text"
-			case isBlank(rec.Text):
-				row.Warning = "empty_text"
-			}
 			r.rep.scoredRow(row.Warning)
 		}
 		rows[i] = row
-		b.recs[i].Release() // the text's last use (rows hold no text)
 	}
 	if err := r.w.Write(rows); err != nil {
 		return fmt.Errorf("write batch %d: %w", b.seq, err)
@@ -459,6 +462,29 @@ func fieldValues(rec reader.Record, cols []string, out []string, null []bool) {
 	for i, c := range cols {
 		v, ok := rec.Fields[c]
 		out[i], null[i] = v, !ok
+	}
+}
+
+// textWarning flags a readable record whose text is null or blank (it is
+// scored as an empty document).
+func textWarning(rec reader.Record) string {
+	switch {
+	case rec.Null:
+		return "null_text"
+	case isBlank(rec.Text):
+		return "empty_text"
+	}
+	return ""
+}
+
+// releaseTexts gives the batch's texts back to the reader's arena once
+// nothing will read them again: after tokenizing when the model input holds
+// nothing of them (ids), else after the engine has run the input (string
+// tokens and raw texts are views of the text). Releasing twice is harmless.
+func releaseTexts(b *batch) {
+	clear(b.texts)
+	for i := range b.recs {
+		b.recs[i].Release()
 	}
 }
 

@@ -3,6 +3,7 @@ package tensor
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 )
 
@@ -110,6 +111,18 @@ func (t *Tensor) Reshape(shape []int) (*Tensor, error) {
 		return nil, fmt.Errorf("%w: cannot reshape %v (%d elements) to %v", ErrShape, t.shape, t.NumElements(), shape)
 	}
 	return &Tensor{dtype: t.dtype, shape: append([]int(nil), shape...), data: t.data}, nil
+}
+
+// Rows returns a tensor sharing t's data that holds rows [lo, hi) of its
+// first dimension, e.g. some documents of a batch.
+func (t *Tensor) Rows(lo, hi int) (*Tensor, error) {
+	if len(t.shape) == 0 || lo < 0 || hi < lo || hi > t.shape[0] {
+		return nil, fmt.Errorf("%w: rows [%d, %d) of %v", ErrShape, lo, hi, t.shape)
+	}
+	shape := append([]int(nil), t.shape...)
+	shape[0] = hi - lo
+	row := NumElements(t.shape[1:])
+	return &Tensor{dtype: t.dtype, shape: shape, data: reflect.ValueOf(t.data).Slice(lo*row, hi*row).Interface()}, nil
 }
 
 // Clone returns a deep copy of the data and shape. Resource and variant

@@ -93,3 +93,33 @@ func TestNewChecksSliceType(t *testing.T) {
 		}
 	}
 }
+
+// TestRowsSharesData takes row ranges of [3,2] and [3] tensors: the view
+// holds exactly those rows, shares the data, and bad ranges are errors.
+func TestRowsSharesData(t *testing.T) {
+	x := Must(Int64, []int{3, 2}, []int64{0, 1, 10, 11, 20, 21})
+	r, err := x.Rows(1, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := MustValues[int64](r)
+	if len(r.Shape()) != 2 || r.Dim(0) != 2 || r.Dim(1) != 2 || len(got) != 4 || got[0] != 10 || got[3] != 21 {
+		t.Fatalf("rows [1,3) of %v: %v %v", x.Data(), r.Shape(), got)
+	}
+	got[0] = 99
+	if MustValues[int64](x)[2] != 99 {
+		t.Fatal("Rows copied the data")
+	}
+	s, err := Must(String, []int{3}, []string{"a", "b", "c"}).Rows(2, 3)
+	if err != nil || MustValues[string](s)[0] != "c" || s.Dim(0) != 1 {
+		t.Fatalf("rows [2,3) of a string vector: %v %v", s, err)
+	}
+	for _, c := range [][2]int{{-1, 1}, {2, 1}, {0, 4}} {
+		if _, err := x.Rows(c[0], c[1]); !errors.Is(err, ErrShape) {
+			t.Errorf("rows %v of [3,2]: err = %v, want ErrShape", c, err)
+		}
+	}
+	if _, err := Scalar(int64(1)).Rows(0, 1); !errors.Is(err, ErrShape) {
+		t.Errorf("rows of a scalar: err = %v, want ErrShape", err)
+	}
+}
