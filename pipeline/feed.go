@@ -167,7 +167,9 @@ func reuse[T any](pool chan any, n int) []T {
 // KeepsText reports whether the inputs Build makes share memory with the
 // texts (raw text and string tokens do; ids do not), so that the texts must
 // stay valid until the engine has run them.
-func (f *Feeder) KeepsText() bool { return f.Kind == tokenize.KindText || f.Kind == tokenize.KindTokens }
+func (f *Feeder) KeepsText() bool {
+	return f.Kind == tokenize.KindText || f.Kind == tokenize.KindTokens
+}
 
 // recycle takes back the token and id inputs that Build made, once the
 // engine has run them (engines never keep their inputs, see engine.Model).
