@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 
 	"github.com/scorekit/score/engine/native/op"
+	"github.com/scorekit/score/internal/offheap"
 	"github.com/scorekit/score/savedmodel/tfpb"
 	"github.com/scorekit/score/tensor"
 )
@@ -32,30 +33,46 @@ type bufKey struct {
 	n  int          // elements
 }
 
-// bufPool holds free buffers (flat slices as tensor.MakeSlice makes them)
-// by dtype and length.
+// lentBuf is a buffer of a pool: the typed flat slice kernels see, and the
+// off-heap bytes under it (nil when it lives on the Go heap).
+type lentBuf struct {
+	key bufKey
+	buf any
+	raw []byte
+}
+
+// bufPool holds free buffers by dtype and length. Buffers of 64 KiB and
+// more live outside the Go heap (internal/offheap): kept for the model's
+// life, they would otherwise count twice in the collector's heap goal.
 type bufPool struct {
 	mu   sync.Mutex
-	free map[bufKey][]any
+	free map[bufKey][]lentBuf
 	held int // bytes in free
 }
 
-func (bp *bufPool) get(k bufKey) any {
+func (bp *bufPool) get(k bufKey) (lentBuf, bool) {
 	bp.mu.Lock()
 	if l := bp.free[k]; len(l) > 0 {
 		b := l[len(l)-1]
-		l[len(l)-1] = nil
+		l[len(l)-1] = lentBuf{}
 		bp.free[k] = l[:len(l)-1]
 		bp.held -= k.n * k.dt.Size()
 		bp.mu.Unlock()
-		return b
+		return b, true
 	}
 	bp.mu.Unlock()
+	size := k.n * k.dt.Size()
+	if raw := offheap.Alloc(size); raw != nil {
+		if t, err := tensor.FromRawView(k.dt, []int{k.n}, raw[:size]); err == nil {
+			return lentBuf{key: k, buf: t.Data(), raw: raw}, true
+		}
+		offheap.Free(raw)
+	}
 	b, err := tensor.MakeSlice(k.dt, k.n)
 	if err != nil {
-		return nil
+		return lentBuf{}, false
 	}
-	return b
+	return lentBuf{key: k, buf: b}, true
 }
 
 func (bp *bufPool) put(lent []lentBuf) {
@@ -64,20 +81,27 @@ func (bp *bufPool) put(lent []lentBuf) {
 	for _, b := range lent {
 		size := b.key.n * b.key.dt.Size()
 		if bp.held+size > poolLimit {
-			continue // left to the garbage collector
+			offheap.Free(b.raw) // a heap buffer is left to the collector
+			continue
 		}
 		if bp.free == nil {
-			bp.free = map[bufKey][]any{}
+			bp.free = map[bufKey][]lentBuf{}
 		}
-		bp.free[b.key] = append(bp.free[b.key], b.buf)
+		bp.free[b.key] = append(bp.free[b.key], b)
 		bp.held += size
 	}
 }
 
-// lentBuf is one loan of an arena.
-type lentBuf struct {
-	key bufKey
-	buf any
+// drain gives every pooled buffer back (Model.Close: no run in flight).
+func (bp *bufPool) drain() {
+	bp.mu.Lock()
+	defer bp.mu.Unlock()
+	for _, l := range bp.free {
+		for _, b := range l {
+			offheap.Free(b.raw)
+		}
+	}
+	bp.free, bp.held = nil, 0
 }
 
 // arena is one run's loans from a session's pool.
@@ -95,18 +119,17 @@ func (a *arena) get(dt tensor.DType, n int) any {
 	if !op.Lendable(dt) || n <= 0 {
 		return nil
 	}
-	k := bufKey{dt: dt.Base(), n: n}
-	b := a.pool.get(k)
-	if b == nil {
+	b, ok := a.pool.get(bufKey{dt: dt.Base(), n: n})
+	if !ok {
 		return nil
 	}
 	if poisonLoans.Load() {
-		op.Poison(b)
+		op.Poison(b.buf)
 	}
 	a.mu.Lock()
-	a.lent = append(a.lent, lentBuf{key: k, buf: b})
+	a.lent = append(a.lent, b)
 	a.mu.Unlock()
-	return b
+	return b.buf
 }
 
 // release gives every lent buffer back; nothing may use them afterwards.

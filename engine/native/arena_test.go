@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"sync"
 	"testing"
 
@@ -96,6 +97,73 @@ func testArenaRecycles(t *testing.T) {
 	nm.sess.bufs.mu.Unlock()
 	if held == 0 {
 		t.Error("no buffers kept for reuse after the runs")
+	}
+}
+
+// TestPoolOffHeap runs batches big enough for buffers of 64 KiB and more:
+// on Linux those live outside the Go heap, results still equal the
+// reference, and Close gives every pooled buffer back.
+func TestPoolOffHeap(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("buffers live outside the Go heap on Linux only")
+	}
+	cfg := smallMeta()
+	dir, params := writeSmallMeta(t, cfg)
+	m, err := New().Load(context.Background(), dir, engine.LoadOptions{Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	nm := m.(*Model)
+	const rows = 512 // the embeddings are 512*24*8 floats: 384 KiB
+	for i := range 3 {
+		tok := metaTokens(cfg, rows, uint64(40+i))
+		flat := tensor.MustValues[string](tok)
+		var rowsTok [][]string
+		for r := range rows {
+			rowsTok = append(rowsTok, flat[r*cfg.SeqLen:(r+1)*cfg.SeqLen])
+		}
+		want, err := metamodel.Reference(params, rowsTok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := nm.Run(context.Background(), map[string]*tensor.Tensor{metamodel.InputKey: tok})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for h := range cfg.Heads {
+			got := tensor.MustValues[float32](out[metamodel.HeadName(h)])
+			for r := range rows {
+				if d := math.Abs(float64(got[r] - want[r][h])); d > 2e-5 {
+					t.Fatalf("run %d row %d head %d: %g, reference %g", i, r, h, got[r], want[r][h])
+				}
+			}
+		}
+	}
+	nm.sess.bufs.mu.Lock()
+	offHeap := 0
+	for k, l := range nm.sess.bufs.free {
+		for _, b := range l {
+			size := k.n * k.dt.Size()
+			switch {
+			case b.raw != nil && (size < 64<<10 || len(b.raw) != size):
+				t.Errorf("%v[%d] off the heap in %d bytes", k.dt, k.n, len(b.raw))
+			case b.raw != nil:
+				offHeap++
+			case size >= 64<<10:
+				t.Errorf("%v[%d] (%d bytes) on the heap", k.dt, k.n, size)
+			}
+		}
+	}
+	nm.sess.bufs.mu.Unlock()
+	if offHeap == 0 {
+		t.Fatal("no pooled buffer lives outside the Go heap")
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if nm.sess.bufs.held != 0 || nm.sess.bufs.free != nil {
+		t.Errorf("Close kept %d bytes of buffers", nm.sess.bufs.held)
 	}
 }
 

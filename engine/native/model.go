@@ -258,6 +258,7 @@ func (m *Model) Close() error {
 	}
 	// Packed weights cached by address must not outlive mapped memory.
 	numeric.ForgetTrustedWeights()
+	m.sess.bufs.drain()
 	return m.sess.files.close()
 }
 
