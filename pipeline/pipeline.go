@@ -72,9 +72,10 @@ func Run(ctx context.Context, m engine.Model, o Options) (*Report, error) {
 		return rep, err
 	}
 	if o.Reader.Arena == nil {
-		// Texts live in reused blocks, given back once their batch is
-		// written (writeBatch): far fewer garbage collections.
+		// Texts live in reused blocks, given back once tokenized or run
+		// (releaseTexts): far fewer garbage collections.
 		o.Reader.Arena = reader.NewTextArena(reader.ArenaOptions{})
+		defer o.Reader.Arena.Close() // after every stage has stopped
 	}
 	src, err := reader.OpenAll(o.Inputs, o.Reader)
 	if err != nil {

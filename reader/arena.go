@@ -4,6 +4,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/scorekit/score/internal/offheap"
 )
 
 // TextArena holds the texts of records in blocks of 256 KiB and reuses a
@@ -16,10 +18,14 @@ import (
 // records from it, and whoever consumes the records must call
 // Record.Release once per record returned by Next when done with its Text
 // and with every string sliced from that text: after Release the bytes may
-// be overwritten by a later record. A record that is never released only
-// keeps its block from being reused (the garbage collector frees it as
-// usual). A text longer than a quarter of a block gets a string of its own.
-// IDs and fields are never cut from the arena. Safe for concurrent use.
+// be overwritten by a later record. A text longer than a quarter of a block
+// gets a string of its own. IDs and fields are never cut from the arena.
+// Safe for concurrent use.
+//
+// On Linux the blocks live outside the Go heap (internal/offheap): they are
+// reused for the whole run, and on the heap every byte of them would count
+// twice in the collector's heap goal. Close gives them back once no text is
+// read any more; a block of a record never released stays out of use.
 type TextArena struct {
 	mu      sync.Mutex
 	cur     *textBlock // the block texts are cut from; the arena holds a reference
@@ -27,6 +33,7 @@ type TextArena struct {
 	block   int // bytes per block
 	maxText int // longer texts get strings of their own
 	poison  bool
+	closed  atomic.Bool
 	stats   arenaCounts
 }
 
@@ -49,6 +56,7 @@ type arenaCounts struct{ allocated, reused atomic.Int64 }
 
 type textBlock struct {
 	buf   []byte // len: bytes cut so far
+	raw   []byte // the off-heap memory under buf, or nil (heap)
 	refs  atomic.Int32
 	arena *TextArena
 }
@@ -105,7 +113,12 @@ func (a *TextArena) newBlock() *textBlock {
 		blk.buf = blk.buf[:0]
 	default:
 		a.stats.allocated.Add(1)
-		blk = &textBlock{buf: make([]byte, 0, a.block), arena: a}
+		blk = &textBlock{arena: a}
+		if blk.raw = offheap.Alloc(a.block); blk.raw != nil {
+			blk.buf = blk.raw[:0:a.block]
+		} else {
+			blk.buf = make([]byte, 0, a.block)
+		}
 	}
 	blk.refs.Store(1)
 	return blk
@@ -126,9 +139,37 @@ func (b *textBlock) release() {
 			full[i] = 0xFF
 		}
 	}
-	select {
-	case a.free <- b:
-	default: // enough idle blocks: let the garbage collector have it
+	if !a.closed.Load() {
+		select {
+		case a.free <- b:
+			return
+		default: // enough idle blocks
+		}
+	}
+	offheap.Free(b.raw) // a heap block is left to the collector
+}
+
+// Close gives the arena's blocks back: call it when no text cut from it is
+// read any more (texts of records released later give their blocks back
+// as they go). The arena must not be given to a source afterwards.
+func (a *TextArena) Close() {
+	if a == nil || a.closed.Swap(true) {
+		return
+	}
+	a.mu.Lock()
+	cur := a.cur
+	a.cur = nil
+	a.mu.Unlock()
+	if cur != nil {
+		cur.release() // the arena's reference
+	}
+	for {
+		select {
+		case b := <-a.free:
+			offheap.Free(b.raw)
+		default:
+			return
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"maps"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -186,4 +187,46 @@ func readInputs(t *testing.T, ins []Input, opts Options) []Record {
 func sameRecord(a, b Record) bool {
 	return a.Text == b.Text && a.ID == b.ID && a.Source == b.Source && a.Row == b.Row && a.Null == b.Null &&
 		maps.Equal(a.Fields, b.Fields) && (a.Err == nil) == (b.Err == nil)
+}
+
+// TestTextArenaOffHeapClose: on Linux the blocks of a default arena live
+// outside the Go heap; Close gives back the idle blocks and the current
+// one, a record released after Close gives its block back at once, and
+// the arena's texts stay intact until then.
+func TestTextArenaOffHeapClose(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("blocks live outside the Go heap on Linux only")
+	}
+	a := NewTextArena(ArenaOptions{})
+	text := bytes.Repeat([]byte("z"), 40<<10)
+	var recs []Record
+	for range 14 { // six texts fill a 256 KiB block: three blocks
+		var r Record
+		r.Text, r.mem = a.text(text)
+		if r.mem == nil || r.mem.raw == nil || cap(r.mem.buf) != 256<<10 {
+			t.Fatalf("a text was not cut from an off-heap block of 256 KiB: %+v", r.mem)
+		}
+		recs = append(recs, r)
+	}
+	for _, r := range recs[:6] { // the first block's records
+		r.Release()
+	}
+	if len(a.free) != 1 {
+		t.Fatalf("%d idle blocks, want the first", len(a.free))
+	}
+	last := recs[13]
+	a.Close()
+	if len(a.free) != 0 || a.cur != nil {
+		t.Fatalf("Close kept %d idle blocks (current %v)", len(a.free), a.cur != nil)
+	}
+	if last.Text != string(text) {
+		t.Fatal("Close changed a text whose record is held")
+	}
+	for _, r := range recs[6:] {
+		r.Release()
+	}
+	if len(a.free) != 0 {
+		t.Fatal("a block released after Close waits in the arena")
+	}
+	a.Close() // twice is harmless
 }

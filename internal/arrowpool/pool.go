@@ -5,6 +5,8 @@ import (
 	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/scorekit/score/internal/offheap"
 )
 
 // Pool is a memory.Allocator that keeps freed buffers of 4 KiB to 64 MiB
@@ -13,6 +15,11 @@ import (
 // memory.GoAllocator it returns zeroed, 64-byte aligned memory. A buffer
 // must not be used after it is freed: arrow frees a buffer when its last
 // reference is released. Safe for concurrent use.
+//
+// Buffers of 64 KiB and more come from internal/offheap where it can (on
+// Linux), outside the Go heap: the writer's row-group builders are reused
+// for the whole run, and on the heap they would count twice in the
+// collector's heap goal.
 type Pool struct {
 	mu      sync.Mutex
 	free    [nClasses][][]byte
@@ -61,10 +68,20 @@ func (p *Pool) Allocate(size int) []byte {
 		return b
 	}
 	p.mu.Unlock()
+	if c+minShift >= offheapShift {
+		if b := offheap.Alloc(1 << (c + minShift)); b != nil {
+			b = b[:size]
+			clear(b) // a reused off-heap buffer holds its last user's bytes
+			return b
+		}
+	}
 	// Power-of-two sizes from 4 KiB up are aligned to 4 KiB or more by the
 	// Go allocator.
 	return make([]byte, size, 1<<(c+minShift))
 }
+
+// offheapShift: classes from 64 KiB come from internal/offheap.
+const offheapShift = 16
 
 // Reallocate returns size bytes holding b's bytes, zeroed beyond them.
 func (p *Pool) Reallocate(size int, b []byte) []byte {
@@ -99,8 +116,11 @@ func (p *Pool) Free(b []byte) {
 	if p.idle+cap(b) <= p.maxIdle {
 		p.free[c] = append(p.free[c], b)
 		p.idle += cap(b)
+		p.mu.Unlock()
+		return
 	}
 	p.mu.Unlock()
+	offheap.Free(b) // a heap buffer is left to the collector
 }
 
 // Idle returns the bytes of freed buffers the pool holds for reuse.

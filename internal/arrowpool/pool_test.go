@@ -95,3 +95,25 @@ func TestPoolConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestPoolOffHeapZeroed: on Linux a buffer of 64 KiB or more may be one a
+// former user dirtied outside the heap; Allocate must still hand it out
+// zeroed and aligned, whether it comes from the pool or from offheap.
+func TestPoolOffHeapZeroed(t *testing.T) {
+	for _, maxIdle := range []int{0, 1 << 20} { // freed buffers go to offheap, or stay in the pool
+		p := New(maxIdle, false)
+		for round := range 3 {
+			b := p.Allocate(100 << 10)
+			if len(b) != 100<<10 || cap(b) != 128<<10 || uintptr(unsafe.Pointer(&b[0]))%64 != 0 {
+				t.Fatalf("len %d cap %d at %p", len(b), cap(b), &b[0])
+			}
+			if !bytes.Equal(b, make([]byte, len(b))) {
+				t.Fatalf("maxIdle %d round %d: the buffer is not zeroed", maxIdle, round)
+			}
+			for i := range b {
+				b[i] = 0xAB
+			}
+			p.Free(b)
+		}
+	}
+}
