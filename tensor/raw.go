@@ -117,3 +117,14 @@ func slicePtr(data any) unsafe.Pointer {
 	}
 	panic(fmt.Sprintf("tensor: no raw layout for %T", data))
 }
+
+// DataAddr is the address of the first element of t's data, for executors
+// that recycle buffers and must know which buffer a tensor (or a view of
+// it) lives in; 0 for empty tensors and for types without a raw layout
+// (strings, resources, variants).
+func DataAddr(t *Tensor) uintptr {
+	if t == nil || t.dtype.Size() == 0 || t.NumElements() <= 0 {
+		return 0
+	}
+	return uintptr(slicePtr(t.data))
+}

@@ -47,7 +47,9 @@ type lentBuf struct {
 type bufPool struct {
 	mu   sync.Mutex
 	free map[bufKey][]lentBuf
-	held int // bytes in free
+	held int          // bytes in free
+	made atomic.Int64 // buffers made (not reused), for tests
+	lent atomic.Int64 // loans made, for tests
 }
 
 func (bp *bufPool) get(k bufKey) (lentBuf, bool) {
@@ -61,6 +63,7 @@ func (bp *bufPool) get(k bufKey) (lentBuf, bool) {
 		return b, true
 	}
 	bp.mu.Unlock()
+	bp.made.Add(1)
 	size := k.n * k.dt.Size()
 	if raw := offheap.Alloc(size); raw != nil {
 		if t, err := tensor.FromRawView(k.dt, []int{k.n}, raw[:size]); err == nil {
@@ -104,14 +107,28 @@ func (bp *bufPool) drain() {
 	bp.free, bp.held = nil, 0
 }
 
-// arena is one run's loans from a session's pool.
+// arena is one run's loans from a session's pool. A loan goes back to the
+// pool as soon as no value of the run lives in it any more (the executor
+// reports the values it stores, track, and those whose last reader is
+// done, drop), so later steps of the same run reuse it: a run's buffers
+// then add up to what is live at once, not to every intermediate value.
+// Loans never stored in a value (a kernel's scratch) and those of values
+// kept to the end (fetches) go back when the run ends (release).
 type arena struct {
-	pool *bufPool
-	mu   sync.Mutex
-	lent []lentBuf
+	pool  *bufPool
+	mu    sync.Mutex
+	lent  []*loan
+	start map[uintptr]*loan // lent by the address of their first element
 }
 
-func (s *session) newArena() *arena { return &arena{pool: &s.bufs} }
+// loan is one lent buffer and how many stored values live in it.
+type loan struct {
+	lentBuf
+	lo, hi uintptr // its bytes
+	live   int
+}
+
+func (s *session) newArena() *arena { return &arena{pool: &s.bufs, start: map[uintptr]*loan{}} }
 
 // get lends a buffer of n elements of dt (pointer-free dtypes only), or
 // returns nil.
@@ -126,22 +143,92 @@ func (a *arena) get(dt tensor.DType, n int) any {
 	if poisonLoans.Load() {
 		op.Poison(b.buf)
 	}
+	lo, err := tensor.New(dt, []int{n}, b.buf)
+	if err != nil {
+		return nil
+	}
+	l := &loan{lentBuf: b, lo: tensor.DataAddr(lo)}
+	l.hi = l.lo + uintptr(n*dt.Size())
 	a.mu.Lock()
-	a.lent = append(a.lent, b)
+	a.lent = append(a.lent, l)
+	a.start[l.lo] = l
 	a.mu.Unlock()
+	a.pool.lent.Add(1)
 	return b.buf
 }
 
-// release gives every lent buffer back; nothing may use them afterwards.
+// find is the loan t's data lies in, or nil; the caller holds a.mu.
+func (a *arena) find(t *tensor.Tensor) *loan {
+	p := tensor.DataAddr(t)
+	if p == 0 {
+		return nil
+	}
+	if l := a.start[p]; l != nil {
+		return l
+	}
+	for _, l := range a.lent { // a view that starts inside a buffer
+		if p >= l.lo && p < l.hi {
+			return l
+		}
+	}
+	return nil
+}
+
+// track counts a value the executor stored.
+func (a *arena) track(t *tensor.Tensor) {
+	if a == nil {
+		return
+	}
+	a.mu.Lock()
+	if l := a.find(t); l != nil {
+		l.live++
+	}
+	a.mu.Unlock()
+}
+
+// drop uncounts a stored value no step reads any more; the last value of
+// a loan gives it back to the pool.
+func (a *arena) drop(t *tensor.Tensor) {
+	if a == nil || t == nil {
+		return
+	}
+	a.mu.Lock()
+	l := a.find(t)
+	if l == nil || l.live <= 0 {
+		a.mu.Unlock()
+		return
+	}
+	if l.live--; l.live > 0 {
+		a.mu.Unlock()
+		return
+	}
+	delete(a.start, l.lo)
+	for i, x := range a.lent {
+		if x == l {
+			a.lent[i] = a.lent[len(a.lent)-1]
+			a.lent[len(a.lent)-1] = nil
+			a.lent = a.lent[:len(a.lent)-1]
+			break
+		}
+	}
+	a.mu.Unlock()
+	a.pool.put([]lentBuf{l.lentBuf})
+}
+
+// release gives every loan still out back; nothing may use them afterwards.
 func (a *arena) release() {
 	if a == nil {
 		return
 	}
 	a.mu.Lock()
 	lent := a.lent
-	a.lent = nil
+	a.lent, a.start = nil, map[uintptr]*loan{}
 	a.mu.Unlock()
-	a.pool.put(lent)
+	bufs := make([]lentBuf, len(lent))
+	for i, l := range lent {
+		bufs[i] = l.lentBuf
+	}
+	a.pool.put(bufs)
 }
 
 // poisonLoans makes every loan arrive filled with op.Poison's pattern, for

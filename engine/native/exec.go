@@ -258,7 +258,7 @@ func (s *session) execSequential(ctx context.Context, p *plan, vals []*tensor.Te
 		if err := s.runStep(kc, p, i, vals, buf); err != nil {
 			return err
 		}
-		releaseSlots(vals, p.steps[i].free)
+		releaseSlots(vals, p.steps[i].free, kc.arena)
 	}
 	return nil
 }
@@ -308,6 +308,7 @@ func (s *session) runStepAt(kc *kernelContext, st *step, vals, buf []*tensor.Ten
 			return &NodeError{Node: st.name, Op: st.node.Op, Err: fmt.Errorf("kernel returned no tensor for output %d", j)}
 		}
 		vals[slots[j]] = t
+		kc.arena.track(t)
 	}
 	if kc.trace != nil && st.chain == nil && st.epi == nil && (st.fused == nil || st.fused.chains == nil) { // those report their nodes
 		if st.fused != nil {
@@ -391,11 +392,13 @@ func (s *session) execParallel(ctx context.Context, p *plan, vals []*tensor.Tens
 			st := &p.steps[i]
 			for _, sl := range st.in {
 				if refs[sl].Add(-1) == 0 && !p.keep[sl] {
+					kc.arena.drop(vals[sl])
 					vals[sl] = nil
 				}
 			}
 			for _, sl := range st.outSlots() {
 				if p.readers[sl] == 0 && !p.keep[sl] {
+					kc.arena.drop(vals[sl])
 					vals[sl] = nil
 				}
 			}

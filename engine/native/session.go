@@ -200,8 +200,9 @@ func (s *session) call(ctx context.Context, name string, args []*tensor.Tensor, 
 	return out, nil
 }
 
-func releaseSlots(vals []*tensor.Tensor, free []int) {
+func releaseSlots(vals []*tensor.Tensor, free []int, ar *arena) {
 	for _, sl := range free {
+		ar.drop(vals[sl])
 		vals[sl] = nil
 	}
 }
