@@ -73,7 +73,9 @@ func TestCorpusAclImdbFull(t *testing.T) {
 		t.Skip("the whole aclImdb slice is scored without -short only")
 	}
 	root := filepath.Join(fixtures.Corpus(t, "aclimdb"), "aclImdb")
-	out, _ := scoreCorpus(t, 35000, "--in", root, "--batch-size", "512")
+	out, rep := scoreCorpus(t, 35000, "--in", root, "--batch-size", "512")
+	// The dataset's README, imdb.vocab and imdbEr.txt are not reviews.
+	wantCounts(t, "files skipped", rep.FilesSkipped, map[string]int64{"IMDb dataset file that is not a review": 3})
 	wantCounts(t, "split/label", countBy(t, out, "split || '/' || label"),
 		map[string]int64{"train/pos": 12500, "train/neg": 12500, "test/pos": 5000, "test/neg": 5000})
 	// Train rating counts from SOURCE.md.

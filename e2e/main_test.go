@@ -152,6 +152,7 @@ type runReport struct {
 	Rejected         int64            `json:"documents_rejected"`
 	RejectedByReason map[string]int64 `json:"rejected_by_reason"`
 	Warnings         map[string]int64 `json:"warnings"`
+	FilesSkipped     map[string]int64 `json:"files_skipped"`
 }
 
 func readReport(t *testing.T, path string) runReport {

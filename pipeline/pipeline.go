@@ -20,8 +20,14 @@ import (
 // Options configure a run. Zero values get sensible defaults.
 type Options struct {
 	Inputs []reader.Input
-	Reader reader.Options
-	Feed   FeedOptions
+	// Source, when set, is read instead of Inputs: e.g. a reader.Walk,
+	// which lists no files, so memory does not grow with their number.
+	Source reader.Inputs
+	// Skipped are the files the input expansion left out; the report
+	// counts them by reason.
+	Skipped []reader.Skipped
+	Reader  reader.Options
+	Feed    FeedOptions
 	// Outputs selects signature outputs to write; empty = all.
 	Outputs    []string
 	ClassNames map[string][]string
@@ -57,12 +63,15 @@ type batch struct {
 	rowErrs map[int]string
 }
 
-// Run scores every record of o.Inputs with m and writes them in input order.
+// Run scores every record of o.Inputs (or o.Source) with m and writes them in input order.
 // It returns a report even when it fails (with what was done so far).
 func Run(ctx context.Context, m engine.Model, o Options) (*Report, error) {
 	o = withDefaults(o)
 	start := time.Now()
 	rep := newReport(m)
+	for _, s := range o.Skipped {
+		rep.FilesSkipped[s.Reason]++
+	}
 	feeder, err := NewFeeder(m.Signature(), o.Feed)
 	if err != nil {
 		return rep, err
@@ -77,7 +86,11 @@ func Run(ctx context.Context, m engine.Model, o Options) (*Report, error) {
 		o.Reader.Arena = reader.NewTextArena(reader.ArenaOptions{})
 		defer o.Reader.Arena.Close() // after every stage has stopped
 	}
-	src, err := reader.OpenAll(o.Inputs, o.Reader)
+	var inputs reader.Inputs = reader.List(o.Inputs)
+	if o.Source != nil {
+		inputs = o.Source
+	}
+	src, err := reader.OpenInputs(inputs, o.Reader)
 	if err != nil {
 		return rep, err
 	}

@@ -35,7 +35,11 @@ type Report struct {
 	Rejected         int64             `json:"documents_rejected"`
 	RejectedByReason map[string]int64  `json:"rejected_by_reason"`
 	Warnings         map[string]int64  `json:"warnings"`
-	Batches          int64             `json:"batches"`
+	// FilesSkipped counts the files the input expansion left out
+	// (Options.Skipped), by reason: hidden, not a review of an IMDb
+	// folder, named more than once, of unknown type (--skip-unknown).
+	FilesSkipped map[string]int64 `json:"files_skipped"`
+	Batches      int64            `json:"batches"`
 	// StageSeconds is the time spent in each stage, summed over its
 	// goroutines: read, tokenize, engine (in Run), engine_wait (engine
 	// workers idle, waiting for input), write.
@@ -50,7 +54,7 @@ type Report struct {
 }
 
 func newReport(m engine.Model) *Report {
-	return &Report{Engine: m.Info(), RejectedByReason: map[string]int64{}, Warnings: map[string]int64{}}
+	return &Report{Engine: m.Info(), RejectedByReason: map[string]int64{}, Warnings: map[string]int64{}, FilesSkipped: map[string]int64{}}
 }
 
 func (r *Report) addStage(s stage, d time.Duration) {
@@ -139,6 +143,9 @@ func (r *Report) WriteText(w io.Writer) {
 	}
 	for _, k := range slices.Sorted(maps.Keys(r.Warnings)) {
 		fmt.Fprintf(w, "  warning  %-16s %d\n", k, r.Warnings[k])
+	}
+	for _, k := range slices.Sorted(maps.Keys(r.FilesSkipped)) {
+		fmt.Fprintf(w, "  files skipped, %s: %d\n", k, r.FilesSkipped[k])
 	}
 	fmt.Fprintf(w, "  stage seconds:")
 	for _, n := range stageNames {

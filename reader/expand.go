@@ -33,25 +33,34 @@ func ExpandReport(inputs []string, opts Options) ([]Input, []Skipped, error) {
 	if err := opts.validate(); err != nil {
 		return nil, nil, err
 	}
-	switch opts.Format {
-	case "", "parquet", "csv", "tsv", "jsonl", "txt", "imdb":
-	default:
-		return nil, nil, fmt.Errorf("expand: %w %q (want parquet, csv, tsv, jsonl, txt or imdb)", ErrUnknownFormat, opts.Format)
+	if err := checkFormat(opts.Format); err != nil {
+		return nil, nil, err
 	}
-	e := &expander{opts: opts, seen: map[string]bool{}}
+	var out []Input
+	e := &expander{opts: opts, seen: map[string]bool{}, emit: func(in Input) error { out = append(out, in); return nil }}
 	for _, arg := range inputs {
 		if err := e.arg(arg); err != nil {
 			return nil, nil, err
 		}
 	}
-	return e.out, e.skipped, nil
+	return out, e.skipped, nil
 }
 
+// checkFormat checks Options.Format.
+func checkFormat(f string) error {
+	switch f {
+	case "", "parquet", "csv", "tsv", "jsonl", "txt", "imdb":
+		return nil
+	}
+	return fmt.Errorf("expand: %w %q (want parquet, csv, tsv, jsonl, txt or imdb)", ErrUnknownFormat, f)
+}
+
+// expander finds the inputs of arguments and hands each to emit.
 type expander struct {
 	opts    Options
-	out     []Input
+	emit    func(Input) error
 	skipped []Skipped
-	seen    map[string]bool
+	seen    map[string]bool // files named so far (absolute paths), or nil: no file can be named twice
 }
 
 func (e *expander) arg(arg string) error {
@@ -91,6 +100,13 @@ func (e *expander) walk(root string) error {
 		}
 		return false
 	}
+	if fi, err := os.Lstat(root); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		// A directory named through a link (/data/current -> 2026-11-26):
+		// WalkDir follows links nowhere, but with a trailing separator
+		// the root resolves to the directory, and the paths below keep
+		// the name given.
+		root = strings.TrimSuffix(root, string(filepath.Separator)) + string(filepath.Separator)
+	}
 	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("expand %s: %w", p, err)
@@ -102,7 +118,7 @@ func (e *expander) walk(root string) error {
 				return filepath.SkipDir
 			}
 			if !inIMDb(p) && isIMDbDir(p) {
-				imdbRoots = append(imdbRoots, p)
+				imdbRoots = append(imdbRoots, filepath.Clean(p))
 			}
 			return nil
 		}
@@ -158,12 +174,14 @@ func (e *expander) skip(p, why string) { e.skipped = append(e.skipped, Skipped{P
 // file adds one file. imdb says that it is a review inside an IMDb folder.
 func (e *expander) file(p, name string, imdb bool) error {
 	key := p
-	if abs, err := filepath.Abs(p); err == nil {
-		key = abs
-	}
-	if e.seen[key] {
-		e.skip(p, "named more than once")
-		return nil
+	if e.seen != nil {
+		if abs, err := filepath.Abs(p); err == nil {
+			key = abs
+		}
+		if e.seen[key] {
+			e.skip(p, "named more than once")
+			return nil
+		}
 	}
 	format, comp := detect(p)
 	if imdb || (format == "txt" && comp == "" && isReviewPath(p)) {
@@ -196,9 +214,10 @@ func (e *expander) file(p, name string, imdb bool) error {
 			return fmt.Errorf("expand %s: %w: not an IMDb review path (split/label/ID_RATING.txt)", p, ErrUnknownFormat)
 		}
 	}
-	e.seen[key] = true
-	e.out = append(e.out, in)
-	return nil
+	if e.seen != nil {
+		e.seen[key] = true
+	}
+	return e.emit(in)
 }
 
 func isReviewPath(p string) bool {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"path/filepath"
 	"strings"
@@ -140,14 +141,22 @@ func detect(path string) (format, compression string) {
 // before it is exhausted (so at most one file is open). Columns is the
 // union of the inputs' columns in first-seen order; finding it opens each
 // CSV, TSV, JSONL and Parquet input briefly, up front.
-func OpenAll(inputs []Input, opts Options) (Source, error) {
+func OpenAll(inputs []Input, opts Options) (Source, error) { return OpenInputs(List(inputs), opts) }
+
+// OpenInputs is OpenAll for any Inputs: it goes through them twice, once
+// for the columns and once to read them, and holds no list of its own (a
+// Walk then reads a corpus of any number of files in constant memory).
+func OpenInputs(inputs Inputs, opts Options) (Source, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
-	m := &multiSource{inputs: inputs, opts: opts, docBuf: new([]byte)}
+	m := &multiSource{opts: opts, docBuf: new([]byte)}
 	seen := map[string]bool{}
 	imdbDone := false
-	for _, in := range inputs {
+	for in, err := range inputs.All() {
+		if err != nil {
+			return nil, err
+		}
 		var cols []string
 		switch in.Format {
 		case "txt":
@@ -172,13 +181,14 @@ func OpenAll(inputs []Input, opts Options) (Source, error) {
 			}
 		}
 	}
+	m.next, m.stop = iter.Pull2(inputs.All())
 	return m, nil
 }
 
 type multiSource struct {
-	inputs []Input
+	next   func() (Input, error, bool)
+	stop   func()
 	opts   Options
-	next   int
 	cur    Source
 	cols   []string
 	stats  Stats
@@ -201,11 +211,14 @@ func (m *multiSource) Next(ctx context.Context) (Record, error) {
 			return Record{}, err
 		}
 		if m.cur == nil {
-			if m.next >= len(m.inputs) {
+			in, err, ok := m.next()
+			if !ok {
 				return Record{}, io.EOF
 			}
-			s, err := open(m.inputs[m.next], m.opts, m.docBuf)
-			m.next++
+			if err != nil {
+				return Record{}, err
+			}
+			s, err := open(in, m.opts, m.docBuf)
 			if err != nil {
 				return Record{}, err
 			}
@@ -226,11 +239,11 @@ func (m *multiSource) Next(ctx context.Context) (Record, error) {
 }
 
 func (m *multiSource) Close() error {
+	m.stop() // later calls of next report the end
 	if m.cur == nil {
 		return nil
 	}
 	err := m.cur.Close()
 	m.cur = nil
-	m.next = len(m.inputs)
 	return err
 }

@@ -177,7 +177,7 @@ func newValidateCmd(stdout io.Writer, getenv func(string) string) *cobra.Command
 			defer plan.model.Close()
 			sig := plan.model.Signature()
 			fmt.Fprintf(stdout, "ok: %s\n  model %s signature %s (%d inputs, %d outputs), engine %s\n  %d input file(s)\n  output %s\n",
-				args[0], j.Model, sig.Key, len(sig.Inputs), len(sig.Outputs), plan.model.Info()["engine"], len(plan.inputs), j.Out)
+				args[0], j.Model, sig.Key, len(sig.Inputs), len(sig.Outputs), plan.model.Info()["engine"], plan.found.Inputs, j.Out)
 			return nil
 		},
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/scorekit/score/dataset"
 	"github.com/scorekit/score/pipeline"
+	"github.com/scorekit/score/reader"
 	"github.com/scorekit/score/shard"
 	"github.com/scorekit/score/storage"
 	"github.com/scorekit/score/writer"
@@ -105,7 +106,11 @@ func runDataset(ctx context.Context, j *job, stdout, stderr io.Writer) (err erro
 	defer plan.model.Close()
 	hashed := *j
 	hashed.In = origIn
-	parts, err := shard.Plan(plan.inputs, spec, shard.Options{PartRows: j.PartRows})
+	all, err := reader.Collect(plan.inputs) // planning shards takes the whole list
+	if err != nil {
+		return err
+	}
+	parts, err := shard.Plan(all, spec, shard.Options{PartRows: j.PartRows})
 	if err != nil {
 		return err
 	}
@@ -137,7 +142,7 @@ func runDataset(ctx context.Context, j *job, stdout, stderr io.Writer) (err erro
 	}
 
 	rep := newShardReport(spec, len(parts))
-	progress := newProgress(j.Progress, stderr, totalRows(plan.inputs))
+	progress := newProgress(j.Progress, stderr, plan.found.EstimatedRows)
 	defer progress.done()
 	defer func() {
 		rep.Seconds = time.Since(start).Seconds()
@@ -231,7 +236,8 @@ func writePart(ctx context.Context, j *job, plan *jobPlan, lock *dataset.Lock, d
 		}
 	}()
 	opts := plan.pipelineOptions(j)
-	opts.Inputs = p.Inputs()
+	opts.Source, opts.Inputs = nil, p.Inputs() // this part's inputs, not the whole walk
+	opts.Skipped = nil
 	opts.OpenWriter = func(s writer.Schema) (writer.Writer, error) {
 		md := map[string]string{}
 		for k, v := range plan.metadata {

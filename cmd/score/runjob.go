@@ -39,7 +39,7 @@ func runJob(ctx context.Context, j *job, stdout, stderr io.Writer) error {
 	}
 	defer plan.model.Close()
 
-	progress := newProgress(j.Progress, stderr, totalRows(plan.inputs))
+	progress := newProgress(j.Progress, stderr, plan.found.EstimatedRows)
 	defer progress.done()
 	opts := plan.pipelineOptions(j)
 	opts.Progress = progress.update
@@ -101,8 +101,11 @@ func checkJob(j *job) error {
 
 // jobPlan is everything resolved before any data is read.
 type jobPlan struct {
-	model    engine.Model
-	inputs   []reader.Input
+	model  engine.Model
+	inputs *reader.Walk // found again when read: no list of files is held
+	// found is what a first pass over the inputs found: their number, the
+	// rows they hold where known, the files left out.
+	found    reader.WalkStats
 	ropts    reader.Options
 	feed     pipeline.FeedOptions
 	classes  map[string][]string
@@ -116,7 +119,11 @@ func prepare(ctx context.Context, j *job, stderr io.Writer) (*jobPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	inputs, err := reader.Expand(j.In, ropts)
+	inputs, err := reader.NewWalk(j.In, ropts)
+	var found reader.WalkStats
+	if err == nil {
+		found, err = inputs.Scan()
+	}
 	if err != nil {
 		// A path that does not exist or a format score does not know is the
 		// user's to fix (2); an input that cannot be read is a failure (1).
@@ -174,12 +181,12 @@ func prepare(ctx context.Context, j *job, stderr io.Writer) (*jobPlan, error) {
 		"score.engine":            string(eng),
 		"score.created_at":        time.Now().UTC().Format(time.RFC3339),
 	}
-	return &jobPlan{model: m, inputs: inputs, ropts: ropts, feed: feed, classes: classes, metadata: md}, nil
+	return &jobPlan{model: m, inputs: inputs, found: found, ropts: ropts, feed: feed, classes: classes, metadata: md}, nil
 }
 
 func (p *jobPlan) pipelineOptions(j *job) pipeline.Options {
 	return pipeline.Options{
-		Inputs: p.inputs, Reader: p.ropts, Feed: p.feed, Outputs: j.Outputs, ClassNames: p.classes,
+		Source: p.inputs, Skipped: p.found.Skipped, Reader: p.ropts, Feed: p.feed, Outputs: j.Outputs, ClassNames: p.classes,
 		BatchSize: j.BatchSize, BatchBytes: j.BatchBytes, TokenizeWorkers: j.Workers, InFlight: j.InFlight,
 		FailOnBadRows: j.FailOnBadRows,
 		OpenWriter: func(s writer.Schema) (writer.Writer, error) {
@@ -240,17 +247,6 @@ func parseClassNames(specs []string) (map[string][]string, error) {
 		out[k] = strings.Split(v, ",")
 	}
 	return out, nil
-}
-
-func totalRows(inputs []reader.Input) int64 {
-	var n int64
-	for _, in := range inputs {
-		if in.EstimatedRows < 0 {
-			return -1
-		}
-		n += in.EstimatedRows
-	}
-	return n
 }
 
 // writeReport writes the JSON report atomically.
