@@ -30,8 +30,8 @@ import (
 // memory flat however long the input is (target: 10x within 10% of 1x);
 // the figures are medians of memoryPairs alternating runs of each size.
 // "csv" streams the documents from one CSV file (35,000 or 350,000 rows);
-// "files" lists the 35,000 files once or ten times, which also measures the
-// input list itself (it grows with the number of files: about 200 bytes each).
+// "files" reads the 35,000 files of the slice, or of ten links to it, as
+// score does (a reader.Walk: no list of the files is held).
 func BenchmarkMemoryFlat(b *testing.B) {
 	root := fixtures.Corpus(b, "aclimdb/aclImdb")
 	dir := b.TempDir()
@@ -51,11 +51,23 @@ func BenchmarkMemoryFlat(b *testing.B) {
 	if err := repeatCSV(files, csv10, 10); err != nil {
 		b.Fatal(err)
 	}
+	// Ten copies of the slice as files: ten links to its directory, read
+	// as score reads them (a reader.Walk, no list held).
+	var copies []string
+	for k := range 10 {
+		l := filepath.Join(dir, "copies", strconv.Itoa(k))
+		if err := os.MkdirAll(filepath.Dir(l), 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.Symlink(root, l); err != nil {
+			b.Fatal(err)
+		}
+		copies = append(copies, l)
+	}
 	for _, c := range []struct {
-		name       string
-		in1, in10  string
-		repeatList bool
-	}{{"csv", csv1, csv10, false}, {"files", root, root, true}} {
+		name      string
+		in1, in10 []string
+	}{{"csv", []string{csv1}, []string{csv10}}, {"files", []string{root}, copies}} {
 		b.Run(c.name, func(b *testing.B) {
 			// A peak depends on when the collector happens to run, so each
 			// size runs several times, alternating, and the medians count.
@@ -63,14 +75,11 @@ func BenchmarkMemoryFlat(b *testing.B) {
 			for range b.N {
 				for range memoryPairs {
 					for _, times := range []int{1, 10} {
-						in, repeat := c.in1, 1
+						in := c.in1
 						if times == 10 {
 							in = c.in10
-							if c.repeatList {
-								repeat = 10
-							}
 						}
-						mib := float64(child(b, model, in, repeat, filepath.Join(dir, "out.parquet"))) / 1024
+						mib := float64(child(b, model, in, filepath.Join(dir, "out.parquet"))) / 1024
 						if times == 1 {
 							rss1 = append(rss1, mib)
 						} else {
@@ -105,16 +114,16 @@ func median(v []float64) float64 {
 	return (s[n/2-1] + s[n/2]) / 2
 }
 
-// child scores in (its input list repeated repeat times) in a child process
-// and returns the child's peak RSS in KiB.
-func child(b *testing.B, model, in string, repeat int, out string) int64 {
+// child scores the files, directories and globs in in a child process and
+// returns the child's peak RSS in KiB.
+func child(b *testing.B, model string, in []string, out string) int64 {
 	cmd := exec.Command(os.Args[0], "-test.run=^TestMemoryChild$", "-test.v")
-	cmd.Env = append(os.Environ(), "SCORE_MEMORY_CHILD="+strconv.Itoa(repeat),
-		"SCORE_MEMORY_MODEL="+model, "SCORE_MEMORY_CORPUS="+in, "SCORE_MEMORY_OUT="+out)
+	cmd.Env = append(os.Environ(), "SCORE_MEMORY_CHILD=1", "SCORE_MEMORY_MODEL="+model,
+		"SCORE_MEMORY_CORPUS="+strings.Join(in, string(os.PathListSeparator)), "SCORE_MEMORY_OUT="+out)
 	t0 := time.Now()
 	msg, err := cmd.CombinedOutput()
 	if err != nil {
-		b.Fatalf("child %s x%d: %v\n%s", in, repeat, err, msg)
+		b.Fatalf("child %v: %v\n%s", in, err, msg)
 	}
 	// The child reports its own high-water mark: the rusage of a child
 	// started with vfork also counts the parent's peak from before the
@@ -128,7 +137,7 @@ func child(b *testing.B, model, in string, repeat int, out string) int64 {
 	if peak <= 0 {
 		peak = cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss // KiB on Linux
 	}
-	b.Logf("%s (list x%d): peak RSS %d MiB in %v", filepath.Base(in), repeat, peak/1024, time.Since(t0).Round(time.Millisecond))
+	b.Logf("%s (%d inputs): peak RSS %d MiB in %v", filepath.Base(in[0]), len(in), peak/1024, time.Since(t0).Round(time.Millisecond))
 	return peak
 }
 
@@ -184,17 +193,16 @@ func repeatCSV(files []reader.Input, path string, times int) error {
 // TestMemoryChild is the child process of BenchmarkMemoryFlat; it does
 // nothing unless that benchmark started it.
 func TestMemoryChild(t *testing.T) {
-	times, err := strconv.Atoi(os.Getenv("SCORE_MEMORY_CHILD"))
-	if err != nil {
+	if os.Getenv("SCORE_MEMORY_CHILD") == "" {
 		t.Skip("child process of BenchmarkMemoryFlat only")
 	}
-	files, err := reader.Expand([]string{os.Getenv("SCORE_MEMORY_CORPUS")}, reader.Options{})
+	in, err := reader.NewWalk(filepath.SplitList(os.Getenv("SCORE_MEMORY_CORPUS")), reader.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var in []reader.Input
-	for range times {
-		in = append(in, files...)
+	found, err := in.Scan() // as score does, for the progress total
+	if err != nil {
+		t.Fatal(err)
 	}
 	writer.UsePooledZstd() // as cmd/score does at start-up
 	m, err := native.New().Load(context.Background(), os.Getenv("SCORE_MEMORY_MODEL"), engine.LoadOptions{})
@@ -203,7 +211,7 @@ func TestMemoryChild(t *testing.T) {
 	}
 	defer m.Close()
 	rep, err := pipeline.Run(context.Background(), m, pipeline.Options{
-		Inputs: in, Feed: pipeline.FeedOptions{Tokenize: tokenize.Options{Mode: tokenize.ModeWhitespace}},
+		Source: in, Feed: pipeline.FeedOptions{Tokenize: tokenize.Options{Mode: tokenize.ModeWhitespace}},
 		OpenWriter: func(s writer.Schema) (writer.Writer, error) {
 			return writer.Create(os.Getenv("SCORE_MEMORY_OUT"), s, writer.Options{})
 		},
@@ -211,8 +219,8 @@ func TestMemoryChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Read < int64(len(in)) || rep.Scored+rep.Rejected != rep.Read {
-		t.Fatalf("read %d of %d documents", rep.Read, len(in))
+	if rep.Read < int64(found.Inputs) || rep.Scored+rep.Rejected != rep.Read {
+		t.Fatalf("read %d documents of %d inputs", rep.Read, found.Inputs)
 	}
 	fmt.Printf("scored %d documents\n", rep.Scored)
 	fmt.Printf("peak-rss-kib %d\n", peakRSS())
