@@ -28,31 +28,28 @@ func TestArenaRecyclesBuffers(t *testing.T) {
 	}
 }
 
-func testArenaRecycles(t *testing.T) {
-	cfg := smallMeta()
+// loadSmallMeta writes and loads cfg's meta model (closed when t ends).
+func loadSmallMeta(t *testing.T, cfg metamodel.Config) (*Model, *metamodel.Params) {
+	t.Helper()
 	dir, params := writeSmallMeta(t, cfg)
 	m, err := New().Load(context.Background(), dir, engine.LoadOptions{Threads: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer m.Close()
-	nm := m.(*Model)
+	t.Cleanup(func() { m.Close() })
+	return m.(*Model), params
+}
+
+func testArenaRecycles(t *testing.T) {
+	cfg := smallMeta()
+	nm, params := loadSmallMeta(t, cfg)
 	type batch struct {
 		tok  *tensor.Tensor
 		want [][]float32
 	}
 	var batches []batch
 	for i, rows := range []int{6, 6, 3} {
-		tok := metaTokens(cfg, rows, uint64(20+i))
-		flat := tensor.MustValues[string](tok)
-		var rowsTok [][]string
-		for r := range rows {
-			rowsTok = append(rowsTok, flat[r*cfg.SeqLen:(r+1)*cfg.SeqLen])
-		}
-		want, err := metamodel.Reference(params, rowsTok)
-		if err != nil {
-			t.Fatal(err)
-		}
+		tok, want := metaBatch(t, cfg, params, rows, uint64(20+i))
 		batches = append(batches, batch{tok, want})
 	}
 	var wg sync.WaitGroup
@@ -108,13 +105,7 @@ func TestPoolOffHeap(t *testing.T) {
 		t.Skip("buffers live outside the Go heap on Linux only")
 	}
 	cfg := smallMeta()
-	dir, params := writeSmallMeta(t, cfg)
-	m, err := New().Load(context.Background(), dir, engine.LoadOptions{Threads: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
-	nm := m.(*Model)
+	nm, params := loadSmallMeta(t, cfg)
 	const rows = 512 // the embeddings are 512*24*8 floats: 384 KiB
 	for i := range 3 {
 		if i == 1 {
@@ -124,16 +115,7 @@ func TestPoolOffHeap(t *testing.T) {
 				t.Errorf("first run: %d buffers made for %d loans, none reused within the run", made, lent)
 			}
 		}
-		tok := metaTokens(cfg, rows, uint64(40+i))
-		flat := tensor.MustValues[string](tok)
-		var rowsTok [][]string
-		for r := range rows {
-			rowsTok = append(rowsTok, flat[r*cfg.SeqLen:(r+1)*cfg.SeqLen])
-		}
-		want, err := metamodel.Reference(params, rowsTok)
-		if err != nil {
-			t.Fatal(err)
-		}
+		tok, want := metaBatch(t, cfg, params, rows, uint64(40+i))
 		out, err := nm.Run(context.Background(), map[string]*tensor.Tensor{metamodel.InputKey: tok})
 		if err != nil {
 			t.Fatal(err)
@@ -166,7 +148,7 @@ func TestPoolOffHeap(t *testing.T) {
 	if offHeap == 0 {
 		t.Fatal("no pooled buffer lives outside the Go heap")
 	}
-	if err := m.Close(); err != nil {
+	if err := nm.Close(); err != nil {
 		t.Fatal(err)
 	}
 	if nm.sess.bufs.held != 0 || nm.sess.bufs.free != nil {

@@ -34,6 +34,23 @@ func writeSmallMeta(t *testing.T, cfg metamodel.Config) (string, *metamodel.Para
 	return dir, params
 }
 
+// metaBatch makes rows documents of tokens (seeded) and their expected
+// head outputs from metamodel.Reference.
+func metaBatch(t *testing.T, cfg metamodel.Config, params *metamodel.Params, rows int, seed uint64) (*tensor.Tensor, [][]float32) {
+	t.Helper()
+	tok := metaTokens(cfg, rows, seed)
+	flat := tensor.MustValues[string](tok)
+	var rowsTok [][]string
+	for r := range rows {
+		rowsTok = append(rowsTok, flat[r*cfg.SeqLen:(r+1)*cfg.SeqLen])
+	}
+	want, err := metamodel.Reference(params, rowsTok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok, want
+}
+
 // TestMetaModelExecPolicies runs a meta model under every executor policy
 // (sibling fusion on and off, sequential and parallel scheduling) and
 // checks each against metamodel.Reference, the independent float64
@@ -42,16 +59,7 @@ func TestMetaModelExecPolicies(t *testing.T) {
 	cfg := smallMeta()
 	dir, params := writeSmallMeta(t, cfg)
 	const rows = 7
-	tok := metaTokens(cfg, rows, 9)
-	flat := tensor.MustValues[string](tok)
-	var rowsTok [][]string
-	for i := range rows {
-		rowsTok = append(rowsTok, flat[i*cfg.SeqLen:(i+1)*cfg.SeqLen])
-	}
-	want, err := metamodel.Reference(params, rowsTok)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok, want := metaBatch(t, cfg, params, rows, 9)
 	var plain map[string]*tensor.Tensor
 	for _, opt := range []execOptions{
 		{fuse: false, sched: schedSequential},

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/scorekit/score/engine/native/op"
+	"github.com/scorekit/score/engine/native/op/optest"
 	"github.com/scorekit/score/savedmodel/tfpb"
 	"github.com/scorekit/score/tensor"
 )
@@ -44,14 +45,7 @@ func (f *fakeCtx) Checkpoint(string) (op.Checkpoint, error) { return nil, errors
 // Lend hands every kernel that asks a freshly made buffer filled with
 // op.Poison's pattern, as an executor's recycled buffers hold stale values:
 // an output element a kernel forgets to store fails the test's comparison.
-func (f *fakeCtx) Lend(dt tensor.DType, n int) any {
-	b, err := tensor.MakeSlice(dt, n)
-	if err != nil {
-		return nil
-	}
-	op.Poison(b)
-	return b
-}
+func (f *fakeCtx) Lend(dt tensor.DType, n int) any { return optest.Lend(dt, n) }
 
 var _ op.Lender = (*fakeCtx)(nil)
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/scorekit/score/engine/native/op"
+	"github.com/scorekit/score/engine/native/op/optest"
 	"github.com/scorekit/score/savedmodel/tfpb"
 	"github.com/scorekit/score/tensor"
 )
@@ -88,14 +89,7 @@ func (c *testCtx) Checkpoint(string) (op.Checkpoint, error) { return nil, fmt.Er
 
 // Lend hands out poisoned buffers (op.Poison), as an executor's recycled
 // ones hold stale values: an element a kernel forgets to store shows.
-func (c *testCtx) Lend(dt tensor.DType, n int) any {
-	b, err := tensor.MakeSlice(dt, n)
-	if err != nil {
-		return nil
-	}
-	op.Poison(b)
-	return b
-}
+func (c *testCtx) Lend(dt tensor.DType, n int) any { return optest.Lend(dt, n) }
 
 var _ op.Lender = (*testCtx)(nil)
 

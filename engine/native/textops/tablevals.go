@@ -132,30 +132,25 @@ func findT[T any](t *Table, sk []string, ik []int64, dst []T, def any) error {
 	if !ok {
 		return fmt.Errorf("default value %T does not match values %T", def, t.vals)
 	}
-	missing := func(i int) T {
-		if len(d) == 1 {
-			return d[0]
-		}
-		return d[i]
-	}
 	if sk != nil {
-		sk = sk[:len(dst)]
-		for i, k := range sk {
-			if j, ok := t.skeys[k]; ok {
-				dst[i] = vals[j]
-			} else {
-				dst[i] = missing(i)
-			}
-		}
-		return nil
-	}
-	ik = ik[:len(dst)]
-	for i, k := range ik {
-		if j, ok := t.ikeys[k]; ok {
-			dst[i] = vals[j]
-		} else {
-			dst[i] = missing(i)
-		}
+		findIn(t.skeys, sk[:len(dst)], vals, d, dst)
+	} else {
+		findIn(t.ikeys, ik[:len(dst)], vals, d, dst)
 	}
 	return nil
+}
+
+// findIn stores vals[index[k]] for each key k, or the default (one value,
+// or one per key) for a key index lacks.
+func findIn[K comparable, T any](index map[K]int, keys []K, vals, def, dst []T) {
+	for i, k := range keys {
+		switch j, ok := index[k]; {
+		case ok:
+			dst[i] = vals[j]
+		case len(def) == 1:
+			dst[i] = def[0]
+		default:
+			dst[i] = def[i]
+		}
+	}
 }
