@@ -50,19 +50,22 @@ func BenchmarkFeedRate(b *testing.B) {
 	if err := flatten(files, filepath.Join(dir, "unused.csv"), snPath, "snappy"); err != nil {
 		b.Fatal(err)
 	}
-	var ins [3][]reader.Input
-	for i, p := range []string{csvPath, pqPath, snPath} {
-		if ins[i], err = reader.Expand([]string{p}, reader.Options{}); err != nil {
+	// Every input is read as score reads it: a reader.Walk, counted once
+	// before the run (the progress total), then walked again for the
+	// columns and for reading.
+	var ins [4]*reader.Walk
+	for i, p := range []string{root, csvPath, pqPath, snPath} {
+		if ins[i], err = reader.NewWalk([]string{p}, reader.Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}
-	csvIn, pqIn, snIn := ins[0], ins[1], ins[2]
+	filesIn, csvIn, pqIn, snIn := ins[0], ins[1], ins[2], ins[3]
 	catRate := catBaseline(b, root, len(files))
 	for _, mode := range []tokenize.Mode{tokenize.ModeWhitespace, tokenize.ModeKeras, tokenize.ModeSpacy} {
 		for _, c := range []struct {
 			name string
-			in   []reader.Input
-		}{{"files", files}, {"csv", csvIn}, {"parquet", pqIn}, {"parquet-snappy", snIn}} {
+			in   *reader.Walk
+		}{{"files", filesIn}, {"csv", csvIn}, {"parquet", pqIn}, {"parquet-snappy", snIn}} {
 			b.Run(fmt.Sprintf("%s/%s", c.name, mode), func(b *testing.B) {
 				var docs int64
 				start, cpu0 := time.Now(), cpuSeconds()
@@ -94,9 +97,12 @@ func cpuSeconds() float64 {
 }
 
 // feed runs the pipeline with the zero harness and returns the rows written.
-func feed(b *testing.B, in []reader.Input, mode tokenize.Mode, out string) int64 {
+func feed(b *testing.B, in *reader.Walk, mode tokenize.Mode, out string) int64 {
+	if _, err := in.Scan(); err != nil { // as score does, for the progress total
+		b.Fatal(err)
+	}
 	rep, err := pipeline.Run(context.Background(), &zeroModel{seqLen: 100}, pipeline.Options{
-		Inputs: in, Feed: pipeline.FeedOptions{Tokenize: tokenize.Options{Mode: mode}},
+		Source: in, Feed: pipeline.FeedOptions{Tokenize: tokenize.Options{Mode: mode}},
 		OpenWriter: func(s writer.Schema) (writer.Writer, error) { return writer.Create(out, s, writer.Options{}) },
 	})
 	if err != nil {

@@ -140,22 +140,48 @@ func (d *docSource) readAll() ([]byte, bool, error) {
 
 // imdbParts splits ".../split/label/ID_RATING.txt".
 func imdbParts(path string) (split, label, stem, rating string, ok bool) {
-	dir, file := filepath.Split(filepath.Clean(path))
+	// The last three elements as they stand (no Clean: it copies the whole
+	// path, and this runs several times for every review read); a path
+	// that does not parse is tried again cleaned ("train/./pos/1_2.txt").
+	if split, label, stem, rating, ok = imdbTail(path); ok {
+		return
+	}
+	if c := filepath.Clean(path); c != path {
+		return imdbTail(c)
+	}
+	return "", "", "", "", false
+}
+
+// imdbTail parses .../split/label/ID_RATING.txt.
+func imdbTail(path string) (split, label, stem, rating string, ok bool) {
+	dir, file := cutLastSep(path)
 	stem, ok = strings.CutSuffix(file, ".txt")
 	if !ok {
-		return
+		return "", "", "", "", false
 	}
 	id, rating, ok2 := strings.Cut(stem, "_")
 	if !ok2 || !allDigits(id) || !allDigits(rating) {
 		return "", "", "", "", false
 	}
-	dir = filepath.Clean(dir)
-	label = filepath.Base(dir)
-	split = filepath.Base(filepath.Dir(dir))
+	dir, label = cutLastSep(dir)
+	_, split = cutLastSep(dir)
 	if !isIMDbLabel(label) || !isIMDbSplit(split) {
 		return "", "", "", "", false
 	}
 	return split, label, stem, rating, true
+}
+
+// cutLastSep splits p at its last separator: what is before it and the
+// last element.
+func cutLastSep(p string) (dir, last string) {
+	i := strings.LastIndexByte(p, '/')
+	if filepath.Separator != '/' {
+		i = max(i, strings.LastIndexByte(p, filepath.Separator))
+	}
+	if i < 0 {
+		return "", p
+	}
+	return p[:i], p[i+1:]
 }
 
 func isIMDbLabel(s string) bool { return s == "pos" || s == "neg" || s == "unsup" }

@@ -110,3 +110,38 @@ func TestExpandIMDbLayout(t *testing.T) {
 		t.Fatalf("%+v", recs)
 	}
 }
+
+// TestIMDbParts parses review paths: clean ones from their last three
+// elements, unclean ones after cleaning, and refuses everything else.
+func TestIMDbParts(t *testing.T) {
+	sep := string(filepath.Separator)
+	for _, c := range []struct {
+		path string
+		want string // split/label/stem/rating, "" = not a review path
+	}{
+		{"aclImdb/train/pos/10_9.txt", "train/pos/10_9/9"},
+		{"/data/aclImdb/test/unsup/0_0.txt", "test/unsup/0_0/0"},
+		{"train/neg/3_1.txt", "train/neg/3_1/1"},
+		{"x/train/./neg/3_1.txt", "train/neg/3_1/1"},
+		{"x/train/other/../neg/3_1.txt", "train/neg/3_1/1"},
+		{"x/train//neg/3_1.txt", "train/neg/3_1/1"},
+		{"neg/3_1.txt", ""},
+		{"x/train/neg/3_1.md", ""},
+		{"x/train/neg/3-1.txt", ""},
+		{"x/train/neg/a_1.txt", ""},
+		{"x/train/neg/3_.txt", ""},
+		{"x/dev/neg/3_1.txt", ""},
+		{"x/train/meh/3_1.txt", ""},
+		{"3_1.txt", ""},
+	} {
+		p := strings.ReplaceAll(c.path, "/", sep)
+		split, label, stem, rating, ok := imdbParts(p)
+		got := ""
+		if ok {
+			got = split + "/" + label + "/" + stem + "/" + rating
+		}
+		if got != c.want {
+			t.Errorf("imdbParts(%q) = %q, want %q", p, got, c.want)
+		}
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"iter"
 	"os"
 	"path/filepath"
 	"strings"
@@ -144,55 +143,151 @@ func detect(path string) (format, compression string) {
 func OpenAll(inputs []Input, opts Options) (Source, error) { return OpenInputs(List(inputs), opts) }
 
 // OpenInputs is OpenAll for any Inputs: it goes through them twice, once
-// for the columns and once to read them, and holds no list of its own (a
-// Walk then reads a corpus of any number of files in constant memory).
+// for the columns (skipped when a Walk's Scan found them with the same
+// options) and once to read them, and holds no list of its own (a Walk then
+// reads a corpus of any number of files in constant memory). Inputs other
+// than a List are found by a goroutine of their own, a little ahead of the
+// reading, until the source ends or is closed.
 func OpenInputs(inputs Inputs, opts Options) (Source, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
 	m := &multiSource{opts: opts, docBuf: new([]byte)}
-	seen := map[string]bool{}
-	imdbDone := false
-	for in, err := range inputs.All() {
-		if err != nil {
-			return nil, err
-		}
-		var cols []string
-		switch in.Format {
-		case "txt":
-			continue
-		case "imdb":
-			if imdbDone {
-				continue
-			}
-			imdbDone, cols = true, imdbColumns
-		default:
-			s, err := open(in, opts, m.docBuf)
+	known := false
+	if k, ok := inputs.(interface {
+		knownColumns(Options) ([]string, bool)
+	}); ok {
+		m.cols, known = k.knownColumns(opts)
+	}
+	if !known {
+		var cs columnSet
+		for in, err := range inputs.All() {
 			if err != nil {
 				return nil, err
 			}
-			cols = s.Columns()
-			s.Close()
-		}
-		for _, c := range cols {
-			if !seen[c] {
-				seen[c] = true
-				m.cols = append(m.cols, c)
+			if err := cs.add(in, opts, m.docBuf); err != nil {
+				return nil, err
 			}
 		}
+		m.cols = cs.cols
 	}
-	m.next, m.stop = iter.Pull2(inputs.All())
+	if l, ok := inputs.(List); ok {
+		m.list = l
+		return m, nil
+	}
+	m.items, m.done = make(chan inputItems, 4), make(chan struct{})
+	go func() {
+		defer close(m.items)
+		send := func(it inputItems) bool {
+			select {
+			case m.items <- it:
+				return true
+			case <-m.done:
+				return false
+			}
+		}
+		var batch []Input
+		for in, err := range inputs.All() {
+			if err != nil {
+				send(inputItems{batch, err})
+				return
+			}
+			if batch = append(batch, in); len(batch) == inputBatch {
+				if !send(inputItems{batch, nil}) {
+					return
+				}
+				batch = nil
+			}
+		}
+		if len(batch) > 0 {
+			send(inputItems{batch, nil})
+		}
+	}()
 	return m, nil
 }
 
+// columnSet is the union of inputs' columns in first-seen order.
+type columnSet struct {
+	seen     map[string]bool
+	cols     []string
+	imdbDone bool
+}
+
+// add opens in briefly to learn its columns (CSV, TSV, JSONL, Parquet).
+func (c *columnSet) add(in Input, opts Options, docBuf *[]byte) error {
+	var cols []string
+	switch in.Format {
+	case "txt":
+		return nil
+	case "imdb":
+		if c.imdbDone {
+			return nil
+		}
+		c.imdbDone, cols = true, imdbColumns
+	default:
+		s, err := open(in, opts, docBuf)
+		if err != nil {
+			return err
+		}
+		cols = s.Columns()
+		s.Close()
+	}
+	if c.seen == nil {
+		c.seen = map[string]bool{}
+	}
+	for _, col := range cols {
+		if !c.seen[col] {
+			c.seen[col] = true
+			c.cols = append(c.cols, col)
+		}
+	}
+	return nil
+}
+
+// inputBatch is how many inputs the finding goroutine hands over at once
+// (a channel operation per file would cost as much as finding it).
+const inputBatch = 64
+
+// inputItems are found inputs, then the error that ended the pass, if any.
+type inputItems struct {
+	ins []Input
+	err error
+}
+
 type multiSource struct {
-	next   func() (Input, error, bool)
-	stop   func()
+	list   []Input         // a List's inputs, or the rest of a batch found
+	err    error           // what ended the pass after list
+	items  chan inputItems // the inputs, found by a goroutine (not a List)
+	done   chan struct{}   // closed by Close: the goroutine stops
+	closed bool
 	opts   Options
 	cur    Source
 	cols   []string
 	stats  Stats
 	docBuf *[]byte
+}
+
+// nextInput returns the next input; ok is false at the end.
+func (m *multiSource) nextInput(ctx context.Context) (in Input, ok bool, err error) {
+	for !m.closed {
+		if len(m.list) > 0 {
+			in, m.list = m.list[0], m.list[1:]
+			return in, true, nil
+		}
+		if m.err != nil || m.items == nil {
+			return Input{}, false, m.err
+		}
+		select {
+		case it, more := <-m.items:
+			if !more {
+				return Input{}, false, nil
+			}
+			m.list, m.err = it.ins, it.err
+		case <-ctx.Done():
+			return Input{}, false, ctx.Err()
+		}
+	}
+	return Input{}, false, nil
 }
 
 func (m *multiSource) Columns() []string { return append([]string(nil), m.cols...) }
@@ -211,12 +306,12 @@ func (m *multiSource) Next(ctx context.Context) (Record, error) {
 			return Record{}, err
 		}
 		if m.cur == nil {
-			in, err, ok := m.next()
-			if !ok {
-				return Record{}, io.EOF
-			}
+			in, ok, err := m.nextInput(ctx)
 			if err != nil {
 				return Record{}, err
+			}
+			if !ok {
+				return Record{}, io.EOF
 			}
 			s, err := open(in, m.opts, m.docBuf)
 			if err != nil {
@@ -239,7 +334,12 @@ func (m *multiSource) Next(ctx context.Context) (Record, error) {
 }
 
 func (m *multiSource) Close() error {
-	m.stop() // later calls of next report the end
+	if !m.closed {
+		m.closed = true // later calls of Next report the end
+		if m.done != nil {
+			close(m.done)
+		}
+	}
 	if m.cur == nil {
 		return nil
 	}

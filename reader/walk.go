@@ -6,6 +6,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 )
@@ -55,6 +56,10 @@ type Walk struct {
 	args   []string
 	opts   Options
 	dedupe bool
+	// cols: the inputs' columns, found by Scan (with opts), so that
+	// OpenInputs need not walk again for them.
+	cols    []string
+	scanned bool
 }
 
 // WalkStats is what a pass over a Walk found.
@@ -142,10 +147,17 @@ func (w *Walk) All() iter.Seq2[Input, error] {
 	}
 }
 
-// Scan goes through the inputs once and counts them.
+// Scan goes through the inputs once and counts them; it also learns their
+// columns, which OpenInputs then takes instead of walking again. Not for
+// use concurrently with other calls.
 func (w *Walk) Scan() (WalkStats, error) {
 	var st WalkStats
+	var cs columnSet
+	docBuf := new([]byte)
 	e := w.expander(func(in Input) error {
+		if err := cs.add(in, w.opts, docBuf); err != nil {
+			return err
+		}
 		st.Inputs++
 		switch {
 		case in.EstimatedRows < 0 || st.EstimatedRows < 0:
@@ -161,7 +173,19 @@ func (w *Walk) Scan() (WalkStats, error) {
 		}
 	}
 	st.Skipped = e.skipped
+	w.cols, w.scanned = cs.cols, true
 	return st, nil
+}
+
+// knownColumns returns the columns Scan found, when it found them with
+// options that give the same columns as opts (all but the arena alike).
+func (w *Walk) knownColumns(opts Options) ([]string, bool) {
+	a, b := w.opts, opts
+	a.Arena, b.Arena = nil, nil
+	if !w.scanned || !reflect.DeepEqual(a, b) {
+		return nil, false
+	}
+	return append([]string(nil), w.cols...), true
 }
 
 func (w *Walk) expander(emit func(Input) error) *expander {

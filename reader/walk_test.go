@@ -1,6 +1,8 @@
 package reader
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -8,8 +10,10 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/scorekit/score/internal/fixtures"
 )
@@ -37,6 +41,13 @@ func TestWalkMatchesExpand(t *testing.T) {
 		"a/sub/q.txt", "a/.hidden.csv", "a/.git/config", "c.csv", "d.CSV",
 		"imdb/aclImdb/README", "imdb/aclImdb/train/pos/10_9.txt", "imdb/aclImdb/train/unsup/5_0.txt", "imdb/aclImdb/test/neg/0_2.txt")
 	j := func(p string) string { return filepath.Join(root, p) }
+	var gz bytes.Buffer // Scan opens the structured files for their columns
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(`{"text": "a", "lang": "en"}` + "\n"))
+	zw.Close()
+	if err := os.WriteFile(j("a/y.jsonl.gz"), gz.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		args   []string
 		nested bool
@@ -217,5 +228,75 @@ func TestExpandLinkedDirectory(t *testing.T) {
 		if got := walkList(t, w); !reflect.DeepEqual(got, ins) {
 			t.Fatalf("walk %s differs: %s", arg, rels(root, got))
 		}
+	}
+}
+
+// TestWalkScanColumns: after Scan, OpenInputs takes the columns Scan found
+// (no third pass) when the options match, walks for them when they do not,
+// and gets what OpenAll gets from the list either way; closing a source
+// part-way stops the goroutine that finds its inputs.
+func TestWalkScanColumns(t *testing.T) {
+	root := t.TempDir()
+	mkfiles(t, root, "imdb/aclImdb/train/pos/1_9.txt", "imdb/aclImdb/test/neg/2_1.txt")
+	for i := range 200 { // more than the goroutine finds ahead of the reading
+		mkfiles(t, root, fmt.Sprintf("txt/%03d.txt", i))
+	}
+	for _, f := range []struct{ name, body string }{
+		{"a.csv", "id,text,lang\n1,hello,en\n2,bye,en\n"},
+		{"b.jsonl", `{"text": "x", "year": "2020"}` + "\n"},
+	} {
+		if err := os.WriteFile(filepath.Join(root, f.name), []byte(f.body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err := NewWalk([]string{root}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := w.knownColumns(Options{}); ok {
+		t.Fatal("columns known before Scan")
+	}
+	if _, err := w.Scan(); err != nil {
+		t.Fatal(err)
+	}
+	list, err := Expand([]string{root}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, opts := range []Options{{}, {Arena: NewTextArena(ArenaOptions{})}, {LabelColumns: []string{"lang"}}} {
+		_, known := w.knownColumns(opts)
+		if known != (opts.LabelColumns == nil) {
+			t.Errorf("options %+v: columns known %v", opts, known)
+		}
+		a, err := OpenAll(list, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := OpenInputs(w, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(a.Columns(), b.Columns()) || len(a.Columns()) == 0 {
+			t.Errorf("options %+v: columns %v from the list, %v from the walk", opts, a.Columns(), b.Columns())
+		}
+		a.Close()
+		b.Close()
+	}
+	base := runtime.NumGoroutine()
+	for range 5 {
+		s, err := OpenInputs(w, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Next(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+	}
+	for i := 0; runtime.NumGoroutine() > base; i++ {
+		if i == 100 {
+			t.Fatalf("%d goroutines after closing the sources, %d before", runtime.NumGoroutine(), base)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
