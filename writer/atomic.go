@@ -13,8 +13,10 @@ import (
 	"github.com/scorekit/score/internal/atomicfile"
 )
 
-// bufSize is the write buffer in front of the temporary file.
-const bufSize = 1 << 20
+// bufSize is the write buffer in front of the temporary file: large
+// enough for few write calls, small because it is live heap for the whole
+// run (1 MiB measured no faster).
+const bufSize = 256 << 10
 
 // tempFile is the hidden file an output is written to before Close renames
 // it into place.
