@@ -15,7 +15,8 @@ import (
 
 // bufSize is the write buffer in front of the temporary file: large
 // enough for few write calls, small because it is live heap for the whole
-// run (1 MiB measured no faster).
+// run (with 1 MiB and a 1 MiB zstd window BenchmarkParquet36 wrote
+// 755,000-776,000 rows/s, with 256 KiB and 256 KiB 730,000-785,000).
 const bufSize = 256 << 10
 
 // tempFile is the hidden file an output is written to before Close renames
