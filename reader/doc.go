@@ -19,6 +19,13 @@
 // their Columns). A Source yields Records until io.EOF; Stats counts
 // records, Err records, repaired rows and nulls.
 //
+// Walk is the same inputs without the list: each pass (All) finds them
+// again in the same order, Scan counts them (and learns their columns), and
+// OpenInputs reads any Inputs (a Walk, or a List) with a goroutine finding
+// a Walk's inputs ahead of the reading. A directory of millions of files
+// then costs no memory per file; only when one argument lies inside
+// another does a pass remember the files it has named.
+//
 // Parquet is read through arrow-go: the text column, when it is a flat
 // byte array, directly page by page (one copy per value, into the arena
 // when there is one); id and field
