@@ -113,7 +113,8 @@ type jobPlan struct {
 }
 
 // prepare loads the model, expands the inputs and checks the tokenizer and
-// output settings; it reads no data. validate stops here.
+// output settings; it reads no documents (only the inputs' headers and
+// Parquet footers, which checks the text and id columns). validate stops here.
 func prepare(ctx context.Context, j *job, stderr io.Writer) (*jobPlan, error) {
 	ropts, err := readerOptions(j)
 	if err != nil {
