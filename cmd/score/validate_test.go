@@ -37,3 +37,34 @@ func TestValidateDatasetOutput(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateChecksColumns: validate opens each input's header, so a text
+// column a CSV does not have is a usage error (exit 2) naming the file and
+// the columns it has; the right one validates, counting the inputs.
+func TestValidateChecksColumns(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "docs.csv")
+	if err := os.WriteFile(csv, []byte("id,review\n1,a fine film\n2,dull\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		column string
+		code   int
+	}{{"nope", 2}, {"review", 0}} {
+		cfg := filepath.Join(dir, "job.yaml")
+		data := fmt.Sprintf("model: %s\nin: [%s]\nout: %s\ntext_column: %s\n", filepath.Join(demoDir, "model"), csv, filepath.Join(dir, "out.parquet"), c.column)
+		if err := os.WriteFile(cfg, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := runScore(t, nil, "validate", cfg)
+		if r.code != c.code {
+			t.Fatalf("validate with text column %s: exit %d, want %d\n%s", c.column, r.code, c.code, r.stderr)
+		}
+		if c.code == 2 && (!strings.Contains(r.stderr, "docs.csv") || !strings.Contains(r.stderr, `"review"`)) {
+			t.Fatalf("the error does not name the file and its columns:\n%s", r.stderr)
+		}
+		if c.code == 0 && !strings.Contains(r.stdout, "1 inputs") {
+			t.Fatalf("validate: %s", r.stdout)
+		}
+	}
+}
