@@ -36,7 +36,7 @@ func TestRunRawTextArenaPoisoned(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "scores.jsonl")
 	arena := reader.NewTextArena(reader.ArenaOptions{BlockBytes: 64 << 10, Poison: true})
 	rep, err := pipeline.Run(context.Background(), m, pipeline.Options{
-		Inputs: in, Reader: reader.Options{Arena: arena},
+		Inputs: reader.List(in), Reader: reader.Options{Arena: arena},
 		BatchSize: 32, TokenizeWorkers: 2, InFlight: 2,
 		OpenWriter: func(s writer.Schema) (writer.Writer, error) { return writer.Create(out, s, writer.Options{}) },
 	})

@@ -46,7 +46,7 @@ func BenchmarkEngineFeed(b *testing.B) {
 				var rep *pipeline.Report
 				for range b.N {
 					rep, err = pipeline.Run(context.Background(), m, pipeline.Options{
-						Inputs: in, Feed: pipeline.FeedOptions{Tokenize: tokenize.Options{Mode: tokenize.ModeSpacy}},
+						Inputs: reader.List(in), Feed: pipeline.FeedOptions{Tokenize: tokenize.Options{Mode: tokenize.ModeSpacy}},
 						BatchSize: batch, InFlight: inflight,
 						OpenWriter: func(s writer.Schema) (writer.Writer, error) {
 							return writer.Create(filepath.Join(dir, "out.parquet"), s, writer.Options{})

@@ -102,7 +102,7 @@ func feed(b *testing.B, in *reader.Walk, mode tokenize.Mode, out string) int64 {
 		b.Fatal(err)
 	}
 	rep, err := pipeline.Run(context.Background(), &zeroModel{seqLen: 100}, pipeline.Options{
-		Source: in, Feed: pipeline.FeedOptions{Tokenize: tokenize.Options{Mode: mode}},
+		Inputs: in, Feed: pipeline.FeedOptions{Tokenize: tokenize.Options{Mode: mode}},
 		OpenWriter: func(s writer.Schema) (writer.Writer, error) { return writer.Create(out, s, writer.Options{}) },
 	})
 	if err != nil {

@@ -211,7 +211,7 @@ func TestMemoryChild(t *testing.T) {
 	}
 	defer m.Close()
 	rep, err := pipeline.Run(context.Background(), m, pipeline.Options{
-		Source: in, Feed: pipeline.FeedOptions{Tokenize: tokenize.Options{Mode: tokenize.ModeWhitespace}},
+		Inputs: in, Feed: pipeline.FeedOptions{Tokenize: tokenize.Options{Mode: tokenize.ModeWhitespace}},
 		OpenWriter: func(s writer.Schema) (writer.Writer, error) {
 			return writer.Create(os.Getenv("SCORE_MEMORY_OUT"), s, writer.Options{})
 		},

@@ -19,10 +19,9 @@ import (
 
 // Options configure a run. Zero values get sensible defaults.
 type Options struct {
-	Inputs []reader.Input
-	// Source, when set, is read instead of Inputs: e.g. a reader.Walk,
-	// which lists no files, so memory does not grow with their number.
-	Source reader.Inputs
+	// Inputs are read in order: a reader.List, or a reader.Walk, which
+	// lists no files, so memory does not grow with their number.
+	Inputs reader.Inputs
 	// Skipped are the files the input expansion left out; the report
 	// counts them by reason.
 	Skipped []reader.Skipped
@@ -63,7 +62,7 @@ type batch struct {
 	rowErrs map[int]string
 }
 
-// Run scores every record of o.Inputs (or o.Source) with m and writes them in input order.
+// Run scores every record of o.Inputs with m and writes them in input order.
 // It returns a report even when it fails (with what was done so far).
 func Run(ctx context.Context, m engine.Model, o Options) (*Report, error) {
 	o = withDefaults(o)
@@ -86,11 +85,10 @@ func Run(ctx context.Context, m engine.Model, o Options) (*Report, error) {
 		o.Reader.Arena = reader.NewTextArena(reader.ArenaOptions{})
 		defer o.Reader.Arena.Close() // after every stage has stopped
 	}
-	var inputs reader.Inputs = reader.List(o.Inputs)
-	if o.Source != nil {
-		inputs = o.Source
+	if o.Inputs == nil {
+		return rep, errors.New("no inputs")
 	}
-	src, err := reader.OpenInputs(inputs, o.Reader)
+	src, err := reader.OpenInputs(o.Inputs, o.Reader)
 	if err != nil {
 		return rep, err
 	}

@@ -125,7 +125,7 @@ func readJSONL(t testing.TB, path string) []map[string]any {
 
 func options(in []reader.Input, out string) pipeline.Options {
 	return pipeline.Options{
-		Inputs:    in,
+		Inputs:    reader.List(in),
 		Feed:      pipeline.FeedOptions{Tokenize: tokenize.Options{Mode: tokenize.ModeSpacy}},
 		BatchSize: 16, TokenizeWorkers: 3, InFlight: 3,
 		OpenWriter: func(s writer.Schema) (writer.Writer, error) { return writer.Create(out, s, writer.Options{}) },

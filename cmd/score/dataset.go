@@ -236,7 +236,7 @@ func writePart(ctx context.Context, j *job, plan *jobPlan, lock *dataset.Lock, d
 		}
 	}()
 	opts := plan.pipelineOptions(j)
-	opts.Source, opts.Inputs = nil, p.Inputs() // this part's inputs, not the whole walk
+	opts.Inputs = reader.List(p.Inputs()) // this part's inputs, not the whole walk
 	opts.Skipped = nil
 	opts.OpenWriter = func(s writer.Schema) (writer.Writer, error) {
 		md := map[string]string{}

@@ -187,7 +187,7 @@ func prepare(ctx context.Context, j *job, stderr io.Writer) (*jobPlan, error) {
 
 func (p *jobPlan) pipelineOptions(j *job) pipeline.Options {
 	return pipeline.Options{
-		Source: p.inputs, Skipped: p.found.Skipped, Reader: p.ropts, Feed: p.feed, Outputs: j.Outputs, ClassNames: p.classes,
+		Inputs: p.inputs, Skipped: p.found.Skipped, Reader: p.ropts, Feed: p.feed, Outputs: j.Outputs, ClassNames: p.classes,
 		BatchSize: j.BatchSize, BatchBytes: j.BatchBytes, TokenizeWorkers: j.Workers, InFlight: j.InFlight,
 		FailOnBadRows: j.FailOnBadRows,
 		OpenWriter: func(s writer.Schema) (writer.Writer, error) {

@@ -217,18 +217,13 @@ func (t *Table) Export() (*tensor.Tensor, *tensor.Tensor, error) {
 			d[i] = int32(k.(int64))
 		}
 	}
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
-	}
-	vdata, err := gatherValues(t.vals, idx, nil)
-	if err != nil {
-		return nil, nil, err
-	}
 	kt, err := tensor.New(t.KeyType, []int{n}, kdata)
 	if err != nil {
 		return nil, nil, err
 	}
-	vt, err := tensor.New(t.ValueType, []int{n}, vdata)
-	return kt, vt, err
+	vt, err := tensor.New(t.ValueType, []int{n}, t.vals) // appended with the keys
+	if err != nil {
+		return nil, nil, fmt.Errorf("table %s: %w", t.Name, err)
+	}
+	return kt, vt.Clone(), nil
 }

@@ -144,6 +144,11 @@ func TestImportFindExportAndSharing(t *testing.T) {
 	if !reflect.DeepEqual(tensor.MustValues[int64](out[0]), []int64{1, 2, 3}) || !reflect.DeepEqual(tensor.MustValues[string](out[1]), []string{"one", "TWO", "three"}) {
 		t.Errorf("export = %v %v", out[0].Data(), out[1].Data())
 	}
+	// The export is a copy: a later insert does not change it.
+	mustRun(t, newCtx(t, "LookupTableInsertV2", res, nil), m, tensor.Must(tensor.Int64, []int{1}, []int64{1}), strs([]int{1}, "ONE"))
+	if got := tensor.MustValues[string](out[1]); got[0] != "one" {
+		t.Errorf("the exported values changed with the table: %v", got)
+	}
 	// A static table refuses a conflicting duplicate key.
 	s := newTable(t, res, "HashTableV2", "dup", tensor.String, tensor.Int64)
 	if _, err := newCtx(t, "InitializeTableV2", res, nil).run(s, strs([]int{2}, "k", "k"), tensor.Must(tensor.Int64, []int{2}, []int64{1, 2})); err == nil {

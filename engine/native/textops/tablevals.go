@@ -60,48 +60,6 @@ func valueAt(s any, i int) any {
 
 func sameValue(a any, j int, b any, i int) bool { return valueAt(a, j) == valueAt(b, i) }
 
-// gatherValues returns vals[idx[i]], or def (scalar or per-key) where
-// idx[i] < 0.
-func gatherValues(vals any, idx []int, def any) (any, error) {
-	switch v := vals.(type) {
-	case []int64:
-		return gatherT(v, idx, def)
-	case []int32:
-		return gatherT(v, idx, def)
-	case []string:
-		return gatherT(v, idx, def)
-	case []float32:
-		return gatherT(v, idx, def)
-	case []float64:
-		return gatherT(v, idx, def)
-	case []bool:
-		return gatherT(v, idx, def)
-	}
-	return nil, fmt.Errorf("unsupported value slice %T", vals)
-}
-
-func gatherT[T any](vals []T, idx []int, def any) ([]T, error) {
-	var d []T
-	if def != nil {
-		var ok bool
-		if d, ok = def.([]T); !ok {
-			return nil, fmt.Errorf("default value %T does not match values %T", def, vals)
-		}
-	}
-	out := make([]T, len(idx))
-	for i, j := range idx {
-		switch {
-		case j >= 0:
-			out[i] = vals[j]
-		case len(d) == 1:
-			out[i] = d[0]
-		default:
-			out[i] = d[i]
-		}
-	}
-	return out, nil
-}
-
 // findValues stores into dst, for each key (sk or ik, whichever is set),
 // its value or else the default (one value, or one per key). The caller
 // holds t.mu.
