@@ -128,3 +128,7 @@ func DataAddr(t *Tensor) uintptr {
 	}
 	return uintptr(slicePtr(t.data))
 }
+
+// SliceAddr is DataAddr for a non-empty flat slice of a fixed-size element
+// type, as MakeSlice makes them (it panics for other types).
+func SliceAddr(data any) uintptr { return uintptr(slicePtr(data)) }

@@ -123,3 +123,19 @@ func TestRowsSharesData(t *testing.T) {
 		t.Errorf("rows of a scalar: err = %v, want ErrShape", err)
 	}
 }
+
+// TestDataAddr: a tensor, its reshaped view and its slice share an
+// address; a row view starts a row further; empty and string tensors have
+// none.
+func TestDataAddr(t *testing.T) {
+	data := []int32{1, 2, 3, 4, 5, 6}
+	x := Must(Int32, []int{3, 2}, data)
+	r, _ := x.Reshape([]int{6})
+	v, _ := x.Rows(1, 3)
+	if a := DataAddr(x); a == 0 || a != SliceAddr(data) || DataAddr(r) != a || DataAddr(v) != a+8 {
+		t.Fatalf("addresses %#x %#x %#x %#x", DataAddr(x), SliceAddr(data), DataAddr(r), DataAddr(v))
+	}
+	if DataAddr(Must(Int32, []int{0}, []int32{})) != 0 || DataAddr(Must(String, []int{1}, []string{"a"})) != 0 {
+		t.Fatal("an empty or string tensor has an address")
+	}
+}

@@ -143,11 +143,7 @@ func (a *arena) get(dt tensor.DType, n int) any {
 	if poisonLoans.Load() {
 		op.Poison(b.buf)
 	}
-	lo, err := tensor.New(dt, []int{n}, b.buf)
-	if err != nil {
-		return nil
-	}
-	l := &loan{lentBuf: b, lo: tensor.DataAddr(lo)}
+	l := &loan{lentBuf: b, lo: tensor.SliceAddr(b.buf)} // n > 0, pointer-free
 	l.hi = l.lo + uintptr(n*dt.Size())
 	a.mu.Lock()
 	a.lent = append(a.lent, l)
